@@ -1,0 +1,178 @@
+"""The ``customs-kg`` command line: a thin layer over :mod:`graph_builder.pipeline`.
+
+Exit codes: 0 ok, 1 validation failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import CustomsKGError, FactsError, InputError, UsageError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="customs-kg", description="Build, validate and query the customs enforcement knowledge graph.",
+                epilog="Exit codes: 0 ok, 1 validation failed, 2 usage or input error.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    b = sub.add_parser("build", help="facts -> validated graph (Turtle + TriG)")
+    b.add_argument("facts", nargs="?", type=Path, help="facts folder (default: the bundled facts)")
+    b.add_argument("-o", "--out", type=Path, default=Path("build"), help="output folder (default: ./build)")
+    b.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (HermiT)")
+
+    v = sub.add_parser("validate", help="check a facts folder or an RDF file against shapes and ontology")
+    v.add_argument("path", nargs="?", type=Path, help="facts folder or .ttl/.trig/.nt/.nq file (default: the bundled facts)")
+    v.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (HermiT)")
+
+    q = sub.add_parser("query", help="run a named query (or a .rq file) over the graph")
+    q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
+    q.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", help="bind a parameter (repeatable)")
+    q.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json", "markdown"), default="table")
+    q.add_argument("--data", type=Path, help="query this RDF file instead of building the bundled facts")
+    q.add_argument("--facts", type=Path, help="build this facts folder and query it")
+    q.add_argument("--list", action="store_true", help="list the named queries")
+    return p
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _load_rdf(path: Path):  # type: ignore[no-untyped-def]
+    from rdflib import Dataset
+
+    fmt = RDF_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unsupported RDF file type '{path.suffix}' (use {', '.join(RDF_FORMATS)})")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    ds = Dataset(default_union=True)
+    try:
+        data = path.read_bytes()
+        ds.parse(data=data.decode("utf-8"), format=fmt, publicID="urn:customs-kg:input/")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    except Exception as exc:  # noqa: BLE001 - parsers raise many kinds
+        line = getattr(exc, "lines", None) or getattr(exc, "line", None) or 0
+        raise InputError(f"{path}:{line}: error: syntax: {str(exc).strip().splitlines()[0][:300]}") from None
+    from rdflib import Graph
+
+    g = Graph()
+    for t in ds.triples((None, None, None)):
+        g.add(t)
+    return g
+
+
+def _report_violations(violations, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+    for v in violations:
+        print(v.problem(), file=stream)
+
+
+def _reason(graph) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+    from .reasoning import check_consistency
+
+    return check_consistency(graph)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build_and_validate, summary, write_outputs
+
+    result = build_and_validate(args.facts)
+    _report_violations(result.violations)
+    consistent, detail = (True, "skipped") if args.no_reason else _reason(result.graph)
+    rows = summary(result)
+    rows.append(("OWL consistency (HermiT)", "consistent" if consistent and detail != "skipped" else detail if consistent else "INCONSISTENT"))  # type: ignore[arg-type]
+    width = max(len(k) for k, _ in rows)
+    for k, val in rows:
+        print(f"{k.ljust(width)}  {val}")
+    if result.errors or not consistent:
+        if not consistent:
+            _err(f"error: the graph is inconsistent with the ontology: {detail}")
+        _err(f"build failed: {len(result.errors)} violation(s); nothing was written")
+        return EXIT_INVALID
+    for path in write_outputs(result.build, args.out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import shacl_validate
+
+    path: Path | None = args.path
+    if path is not None and path.is_file():
+        graph = _load_rdf(path)
+        violations = shacl_validate(graph)
+    else:
+        from .pipeline import build_and_validate
+
+        result = build_and_validate(path)
+        graph, violations = result.graph, result.violations
+    _report_violations(violations)
+    errors = [v for v in violations if v.severity == "Violation"]
+    consistent, detail = (True, "skipped") if args.no_reason else _reason(graph)
+    if not consistent:
+        _err(f"error: inconsistent with the ontology: {detail}")
+    print(f"{len(graph)} triples; {len(errors)} violation(s), {len(violations) - len(errors)} warning(s); "
+          f"OWL consistency: {'skipped' if detail == 'skipped' else 'consistent' if consistent else 'INCONSISTENT'}")
+    return EXIT_INVALID if errors or not consistent else EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import all_queries, find_query, format_rows, parse_params, run
+
+    if args.list:
+        for name, q in sorted(all_queries().items()):
+            params = " ".join(f"{p.name}=<{p.type}>" for p in q.params)
+            print(f"{name}  {params}\n    {q.question}")
+        return EXIT_OK
+    if not args.name:
+        raise UsageError("customs-kg query: give a query name or a .rq file (or --list)")
+    q = find_query(args.name)
+    params = parse_params(args.param)
+    if args.data:
+        graph = _load_rdf(args.data)
+    else:
+        from .pipeline import build_graph
+
+        _facts, built = build_graph(args.facts)
+        graph = built.merged_graph()
+    rows = run(graph, q, params)
+    sys.stdout.write(format_rows(rows, args.format))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+        handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query}[args.command]
+        return handler(args)
+    except FactsError as exc:
+        for p in exc.problems:
+            _err(str(p))
+        _err(f"{len(exc.problems)} problem(s) in the facts; nothing was written")
+        return EXIT_USAGE
+    except CustomsKGError as exc:
+        _err(f"error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Dates at the precision a source gives: year, year-month or full date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+_FORMS = (
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "day"),
+)
+
+XSD_BY_PRECISION = {"year": "gYear", "month": "gYearMonth", "day": "date"}
+PRECISION_BY_XSD = {v: k for k, v in XSD_BY_PRECISION.items()}
+
+
+class DateFormatError(ValueError):
+    """A date string is not YYYY, YYYY-MM or YYYY-MM-DD, or is not a real date."""
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to a year, a month or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        """``year``, ``month`` or ``day``."""
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    @property
+    def xsd(self) -> str:
+        """The XSD datatype's local name for this precision."""
+        return XSD_BY_PRECISION[self.precision]
+
+    def __str__(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def first_day(self) -> tuple[int, int, int]:
+        """The earliest day the date can stand for."""
+        return (self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> tuple[int, int, int]:
+        """The latest day the date can stand for."""
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return (self.year, month, day)
+
+
+def parse_date(text: str) -> PartialDate:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; reject anything else."""
+    value = text.strip()
+    for pattern, precision in _FORMS:
+        match = pattern.match(value)
+        if not match:
+            continue
+        parts = [int(g) for g in match.groups()]
+        year = parts[0]
+        if year < 1000:
+            raise DateFormatError(f"'{text}': the year must have four digits")
+        if precision == "year":
+            return PartialDate(year)
+        month = parts[1]
+        if not 1 <= month <= 12:
+            raise DateFormatError(f"'{text}': there is no month {month:02d}")
+        if precision == "month":
+            return PartialDate(year, month)
+        day = parts[2]
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise DateFormatError(f"'{text}': {calendar.month_name[month]} {year} has {last} days")
+        return PartialDate(year, month, day)
+    if re.match(r"^\d{1,2}[./-]\d{1,2}([./-]\d{2,4})?$", value) or re.match(r"^\d{2}-\d{2}$", value):
+        raise DateFormatError(f"'{text}' is ambiguous; write YYYY, YYYY-MM or YYYY-MM-DD")
+    raise DateFormatError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def definitely_before(end: PartialDate, start: PartialDate) -> bool:
+    """True when every day ``end`` can stand for lies before every day ``start`` can."""
+    return end.last_day() < start.first_day()

@@ -1,0 +1,52 @@
+"""The project's exceptions and the located problem they carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in a curated file: where it is, which field, what is wrong."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.field}: {self.message}"
+
+
+class CustomsKGError(Exception):
+    """Base class of every error the project reports to a user."""
+
+    exit_code = 2
+
+
+class UsageError(CustomsKGError):
+    """The command line or an argument is wrong."""
+
+
+class FactsError(CustomsKGError):
+    """Curated facts cannot be read or are inconsistent; carries the problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InputError(CustomsKGError):
+    """An input file (RDF, query) cannot be read or is refused."""
+
+
+class QueryError(CustomsKGError):
+    """A query is unknown, malformed, refused or failed."""
+
+
+class ValidationFailed(CustomsKGError):
+    """The graph breaks shapes or the ontology."""
+
+    exit_code = 1

@@ -1,0 +1,799 @@
+"""Load curated facts (``facts/``) into typed, checked, located records.
+
+The format is described in ``docs/data-model.md``. Loading never stops at the
+first problem: it collects every problem it can find, each naming the file,
+line and field, and raises :class:`~graph_builder.errors.FactsError` with all
+of them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from .dates import DateFormatError, PartialDate, definitely_before, parse_date
+from .errors import FactsError, Problem
+from .yamlload import YMap, YSeq, YStr, YValue, line_of, load_yaml
+
+KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
+UNIT_RE = re.compile(r"^[A-Z0-9]{2,3}$")
+COUNTRY_CODE_RE = re.compile(r"^[A-Z]{2}$")
+# Characters a label must never carry: bidi overrides and isolates, zero-width
+# and other invisible format characters.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+
+ORG_TYPES = frozenset({
+    "IntergovernmentalOrganization", "NationalCustomsAdministration", "Council",
+    "Committee", "Commission", "Secretariat", "Department", "Directorate",
+    "Representation", "WorkingGroup", "Unit", "RILO", "Network", "Delegation",
+    "MeetingSeries",
+})
+UNIT_TYPES = frozenset({
+    "Council", "Committee", "Commission", "Secretariat", "Department",
+    "Directorate", "Representation", "WorkingGroup", "Unit", "RILO",
+})
+EVENT_TYPES = frozenset({"Meeting", "Session", "Operation"})
+THING_TYPES = frozenset({"Programme", "Project", "InformationPlatform", "Plan", "Agreement", "Document"})
+PLACE_TYPES = frozenset({"Country", "City"})
+PERSON_TYPES = frozenset({"Person"})
+ENTITY_TYPES = ORG_TYPES | EVENT_TYPES | THING_TYPES | PLACE_TYPES | PERSON_TYPES
+AGENT_TYPES = ORG_TYPES | PERSON_TYPES | {"Country"}
+
+ATTENDANCE = ("online", "offline", "mixed")
+EVENT_STATUS = ("scheduled", "took-place")
+ELECTION_KINDS = ("election", "re-election", "appointment", "candidacy")
+OUTCOME_ACTIONS = ("agreed", "approved", "adopted", "established", "reached", "proposed", "to-be-approved", "appointed")
+COUNT_RELATIONS = ("attendee", "member")
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a record or field was written."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Preferred names by language and aliases by language."""
+
+    pref: Mapping[str, str]
+    aliases: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role of the controlled list (``facts/vocab/roles.yaml``)."""
+
+    key: str
+    names: Names
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A curated entity: identity, type and names."""
+
+    key: str
+    type: str
+    names: Names
+    loc: Loc
+    code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source article and its text."""
+
+    key: str
+    text_file: str
+    text: str
+    headline: str
+    language: str
+    loc: Loc
+    publisher: str | None = None
+    published: PartialDate | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One quoted statement of a source: a kind, a subject and typed values."""
+
+    source: str
+    kind: str
+    subject: str
+    quotes: tuple[str, ...]
+    values: Mapping[str, Any]
+    lines: Mapping[str, int]
+    loc: Loc
+
+    def line(self, name: str) -> int:
+        """The line a field was written on (the statement's line if unknown)."""
+        return self.lines.get(name, self.loc.line)
+
+
+@dataclass
+class Facts:
+    """Everything loaded from a facts folder."""
+
+    root: Path
+    roles: dict[str, Role] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def claim_keys(self, kind: str) -> dict[str, list[Statement]]:
+        """Statements that define keyed claims (``membership``, ``election``), by key."""
+        out: dict[str, list[Statement]] = {}
+        for st in self.statements:
+            if st.kind == kind:
+                out.setdefault(st.subject, []).append(st)
+        return out
+
+
+# --------------------------------------------------------------------------
+# Field parsers. Each takes (value, ctx) and returns a typed value or raises
+# _Bad with a message; ctx collects deferred reference checks.
+# --------------------------------------------------------------------------
+
+class _Bad(Exception):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class _Ref:
+    key: str
+    allowed: frozenset[str] | str  # entity types, or "role" / "election" / "membership" / "any"
+    file: str
+    line: int
+    field: str
+
+
+class _Ctx:
+    def __init__(self, file: str):
+        self.file = file
+        self.refs: list[_Ref] = []
+        self.field = ""
+
+
+def _text(value: YValue, ctx: _Ctx) -> str:
+    if not isinstance(value, YStr):
+        raise _Bad("expected text")
+    text = str(value)
+    if _INVISIBLE.search(text):
+        ch = _INVISIBLE.search(text).group(0)  # type: ignore[union-attr]
+        raise _Bad(f"contains the invisible character U+{ord(ch):04X}; remove it")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+        raise _Bad("contains a control character; remove it")
+    if unicodedata.normalize("NFC", text) != text:
+        raise _Bad("is not in Unicode NFC form; re-type it or normalize it to NFC")
+    if not text.strip():
+        raise _Bad("is empty")
+    return text
+
+
+def _key_syntax(value: YValue) -> str:
+    if not isinstance(value, YStr):
+        raise _Bad("expected a key (lower-case words joined by '-')")
+    if not KEY_RE.match(value):
+        raise _Bad(f"'{value}' is not a valid key: use lower-case ASCII letters and digits joined by single '-'")
+    return str(value)
+
+
+def _ref(allowed: frozenset[str] | str) -> Callable[[YValue, _Ctx], str]:
+    def parse(value: YValue, ctx: _Ctx) -> str:
+        key = _key_syntax(value)
+        ctx.refs.append(_Ref(key, allowed, ctx.file, line_of(value), ctx.field))
+        return key
+    return parse
+
+
+def _refs(allowed: frozenset[str] | str) -> Callable[[YValue, _Ctx], tuple[str, ...]]:
+    one = _ref(allowed)
+
+    def parse(value: YValue, ctx: _Ctx) -> tuple[str, ...]:
+        if isinstance(value, YStr):
+            return (one(value, ctx),)
+        if not isinstance(value, YSeq):
+            raise _Bad("expected a list of keys")
+        out = tuple(one(v, ctx) for v in value)
+        dupes = sorted({k for k in out if out.count(k) > 1})
+        if dupes:
+            raise _Bad(f"lists {', '.join(dupes)} more than once")
+        return out
+    return parse
+
+
+def _date(value: YValue, ctx: _Ctx) -> PartialDate:
+    if not isinstance(value, YStr):
+        raise _Bad("expected a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    try:
+        return parse_date(value)
+    except DateFormatError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def _dates(value: YValue, ctx: _Ctx) -> tuple[PartialDate, ...]:
+    if isinstance(value, YStr):
+        return (_date(value, ctx),)
+    if not isinstance(value, YSeq):
+        raise _Bad("expected a list of dates")
+    return tuple(_date(v, ctx) for v in value)
+
+
+def _positive_int(value: YValue, ctx: _Ctx) -> int:
+    if not isinstance(value, YStr) or not re.match(r"^[1-9][0-9]*$", value):
+        hint = " (a leading zero reads as octal in YAML 1.1; write the plain number)" if isinstance(value, YStr) and re.match(r"^0[0-9]+$", value) else ""
+        raise _Bad(f"'{value}' is not a positive whole number{hint}")
+    return int(value)
+
+
+def _count(value: YValue, ctx: _Ctx) -> int:
+    if isinstance(value, YStr) and value == "0":
+        return 0
+    return _positive_int(value, ctx)
+
+
+def _number(value: YValue, ctx: _Ctx) -> str:
+    if not isinstance(value, YStr) or not re.match(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$", value):
+        raise _Bad(f"'{value}' is not a number (digits, optionally a '.' and decimals)")
+    return str(value)
+
+
+def _bool(value: YValue, ctx: _Ctx) -> bool:
+    if isinstance(value, YStr) and value in ("true", "false"):
+        return value == "true"
+    raise _Bad(f"'{value}' is not true or false (write exactly true or false)")
+
+
+def _choice(options: Iterable[str]) -> Callable[[YValue, _Ctx], str]:
+    opts = tuple(options)
+
+    def parse(value: YValue, ctx: _Ctx) -> str:
+        if not isinstance(value, YStr) or value not in opts:
+            raise _Bad(f"'{value}' is not one of: {', '.join(opts)}")
+        return str(value)
+    return parse
+
+
+def _lang(value: YValue, ctx: _Ctx) -> str:
+    if not isinstance(value, YStr) or not LANG_RE.match(value) or value.split("-")[0] not in LANGUAGES:
+        raise _Bad(f"'{value}' is not a known language tag (use ISO 639-1, e.g. en, ru, fr)")
+    return str(value)
+
+
+def _url(value: YValue, ctx: _Ctx) -> str:
+    text = _text(value, ctx)
+    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", text):
+        raise _Bad(f"'{text}' is not an http(s) URL")
+    return text
+
+
+def _unit(value: YValue, ctx: _Ctx) -> str:
+    if not isinstance(value, YStr) or not UNIT_RE.match(value):
+        raise _Bad(f"'{value}' is not a UN/CEFACT unit code (e.g. KGM, TNE, C62)")
+    return str(value)
+
+
+def _type_name(value: YValue, ctx: _Ctx) -> str:
+    if not isinstance(value, YStr) or value not in ENTITY_TYPES:
+        raise _Bad(f"'{value}' is not an entity type ({', '.join(sorted(ENTITY_TYPES))})")
+    return str(value)
+
+
+def _record(spec: Mapping[str, tuple[Callable[[YValue, _Ctx], Any], bool]]) -> Callable[[YValue, _Ctx], dict[str, Any]]:
+    """A nested mapping with its own field spec (used inside lists)."""
+
+    def parse(value: YValue, ctx: _Ctx) -> dict[str, Any]:
+        if not isinstance(value, YMap):
+            raise _Bad(f"expected a mapping with {', '.join(spec)}")
+        out: dict[str, Any] = {"_line": value.line}
+        outer = ctx.field
+        for name, raw in value.items():
+            if name not in spec:
+                raise _Bad(f"unknown field '{name}' (expected {', '.join(spec)})", name.line)
+        for name, (parser, required) in spec.items():
+            if name not in value or value[YStr(name, 0)] is None:
+                if required:
+                    raise _Bad(f"missing field '{name}'", value.line)
+                continue
+            ctx.field = f"{outer}.{name}"
+            try:
+                out[name] = parser(value[YStr(name, 0)], ctx)
+            except _Bad as exc:
+                raise _Bad(f"{name}: {exc}", exc.line or line_of(value[YStr(name, 0)], value.line)) from None
+        ctx.field = outer
+        return out
+    return parse
+
+
+def _list_of(parser: Callable[[YValue, _Ctx], Any]) -> Callable[[YValue, _Ctx], tuple[Any, ...]]:
+    def parse(value: YValue, ctx: _Ctx) -> tuple[Any, ...]:
+        if not isinstance(value, YSeq):
+            raise _Bad("expected a list")
+        return tuple(parser(v, ctx) for v in value)
+    return parse
+
+
+ANY = "any"
+AGENTS = AGENT_TYPES
+ORGS = ORG_TYPES
+EVENTS = EVENT_TYPES
+
+_QUANTITY = _record({
+    "id": (_key_syntax, True), "name": (_text, True), "value": (_number, False),
+    "min": (_number, False), "max": (_number, False), "unit": (_unit, True),
+})
+_ROLE_IN_EVENT = _record({"agent": (_ref(AGENTS), True), "role": (_ref("role"), True), "on_behalf_of": (_ref(AGENTS), False)})
+_STATED_COUNT = _record({
+    "count": (_count, True), "of": (_text, True), "counted_type": (_type_name, False),
+    "relation": (_choice(COUNT_RELATIONS), False), "enumerated": (_bool, False),
+})
+_OUTCOME = _record({"action": (_choice(OUTCOME_ACTIONS), True), "object": (_ref(ANY), True)})
+
+# kind -> (subject parser or None when the kind's value is a mapping, field spec)
+KINDS: dict[str, tuple[frozenset[str] | str | None, dict[str, tuple[Callable[[YValue, _Ctx], Any], bool]]]] = {
+    "event": (EVENTS, {
+        "series": (_ref(frozenset({"MeetingSeries"})), False), "number": (_positive_int, False),
+        "start": (_date, False), "end": (_date, False), "date": (_date, False),
+        "place": (_ref(PLACE_TYPES), False), "attendance": (_choice(ATTENDANCE), False),
+        "status": (_choice(EVENT_STATUS), False),
+        "organizer": (_refs(AGENTS), False), "attendees": (_refs(AGENTS), False),
+        "roles": (_list_of(_ROLE_IN_EVENT), False), "about": (_refs(ANY), False),
+        "super_event": (_ref(EVENTS | {"MeetingSeries"}), False), "follows": (_ref(EVENTS), False),
+        "quantities": (_list_of(_QUANTITY), False), "stated_counts": (_list_of(_STATED_COUNT), False),
+        "outcomes": (_list_of(_OUTCOME), False),
+    }),
+    "membership": ("claim", {
+        "member": (_ref(AGENTS), True), "organization": (_ref(ORGS), True), "role": (_ref("role"), True),
+        "start": (_date, False), "end": (_date, False), "attested": (_dates, False),
+        "generated_by": (_ref("election"), False),
+    }),
+    "election": ("claim", {
+        "kind": (_choice(ELECTION_KINDS), True), "at": (_ref(EVENTS), False), "date": (_date, False),
+        "role": (_ref("role"), True), "organization": (_ref(ORGS), True), "candidate": (_ref(AGENTS), False),
+    }),
+    "part_of": (None, {"unit": (_ref(ORGS), True), "parent": (_ref(ORGS), True)}),
+    "reports_to": (None, {"org": (_ref(ORGS), True), "to": (_ref(ORGS), True)}),
+    "supported_by": (None, {"org": (_ref(ORGS), True), "by": (_ref(ORGS), True)}),
+    "founded": (None, {"org": (_ref(ORGS | THING_TYPES), True), "date": (_date, True)}),
+    "located": (None, {"entity": (_ref(ORGS | THING_TYPES), True), "place": (_ref(PLACE_TYPES), True)}),
+    "alias": (None, {"entity": (_ref(ANY), True), "text": (_text, True), "lang": (_lang, True)}),
+    "run_by": (None, {"thing": (_ref(THING_TYPES | EVENTS), True), "by": (_refs(AGENTS), True)}),
+    "linked_to": (None, {"thing": (_ref(THING_TYPES), True), "to": (_refs(ANY), True)}),
+    "stated_count": (None, {
+        "entity": (_ref(ANY), True), "count": (_count, True), "of": (_text, True),
+        "counted_type": (_type_name, False), "relation": (_choice(COUNT_RELATIONS), False),
+        "enumerated": (_bool, False),
+    }),
+}
+
+# ISO 639-1 codes accepted as language tags.
+LANGUAGES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de
+dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie
+ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg
+mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro
+ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty
+ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, line: int, fld: str, message: str) -> None:
+        self.problems.append(Problem(file, line, fld, message))
+
+
+def _get(m: YMap, name: str) -> YValue:
+    return m.get(YStr(name, 0))
+
+
+def _names(m: YMap, ctx: _Ctx, out: _Collector, who: str) -> Names | None:
+    pref: dict[str, str] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    name = _get(m, "name")
+    if not isinstance(name, YMap) or YStr("en", 0) not in name:
+        out.add(ctx.file, line_of(name, m.line), "name", f"{who} needs a name with an English (en) entry, e.g. name: {{en: ...}}")
+        return None
+    for section, target in (("name", pref), ("aliases", aliases)):
+        value = _get(m, section)
+        if value is None:
+            continue
+        if not isinstance(value, YMap):
+            out.add(ctx.file, line_of(value, m.line), section, "expected a mapping from language tag to text")
+            continue
+        for lang, text in value.items():
+            try:
+                _lang(lang, ctx)
+            except _Bad as exc:
+                out.add(ctx.file, lang.line, f"{section}.{lang}", str(exc))
+                continue
+            try:
+                if section == "name":
+                    target[str(lang)] = _text(text, ctx)
+                else:
+                    items = text if isinstance(text, YSeq) else YSeq([text])
+                    target[str(lang)] = tuple(_text(t, ctx) for t in items)
+            except _Bad as exc:
+                out.add(ctx.file, exc.line or line_of(text, lang.line), f"{section}.{lang}", str(exc))
+    return Names(pref, aliases)
+
+
+def _check_fields(m: YMap, allowed: Iterable[str], file: str, out: _Collector, where: str) -> None:
+    allowed = tuple(allowed)
+    for k in m:
+        if k not in allowed:
+            out.add(file, k.line, str(k), f"unknown field in {where} (expected one of: {', '.join(allowed)})")
+
+
+def _load_roles(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc]) -> None:
+    doc = load_yaml(path)
+    file = str(path)
+    ctx = _Ctx(file)
+    if not isinstance(doc, YMap) or not isinstance(_get(doc, "roles"), YSeq):
+        out.add(file, line_of(doc, 1), "roles", "expected a top-level 'roles:' list")
+        return
+    for item in _get(doc, "roles") or []:
+        if not isinstance(item, YMap):
+            out.add(file, line_of(item, 1), "roles", "each role is a mapping with id and name")
+            continue
+        _check_fields(item, ("id", "name", "aliases", "note"), file, out, "a role")
+        try:
+            key = _key_syntax(_get(item, "id"))
+        except _Bad as exc:
+            out.add(file, item.line, "id", str(exc))
+            continue
+        names = _names(item, ctx, out, f"role '{key}'")
+        loc = Loc(file, item.line)
+        if _claim_duplicate("role/" + key, loc, seen, out, "role"):
+            continue
+        if names:
+            facts.roles[key] = Role(key, names, loc)
+
+
+def _claim_duplicate(key: str, loc: Loc, seen: dict[str, Loc], out: _Collector, what: str) -> bool:
+    if key in seen:
+        first = seen[key]
+        out.add(loc.file, loc.line, "id", f"duplicate {what} id '{key.split('/')[-1]}' (also declared at {first})")
+        return True
+    seen[key] = loc
+    return False
+
+
+def _load_entities(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc]) -> None:
+    doc = load_yaml(path)
+    file = str(path)
+    ctx = _Ctx(file)
+    if not isinstance(doc, YMap) or not isinstance(_get(doc, "entities"), YSeq):
+        out.add(file, line_of(doc, 1), "entities", "expected a top-level 'entities:' list")
+        return
+    _check_fields(doc, ("entities",), file, out, "an entities file")
+    for item in _get(doc, "entities") or []:
+        if not isinstance(item, YMap):
+            out.add(file, line_of(item, 1), "entities", "each entity is a mapping with id, type and name")
+            continue
+        _check_fields(item, ("id", "type", "name", "aliases", "code", "country", "note"), file, out, "an entity")
+        try:
+            key = _key_syntax(_get(item, "id"))
+        except _Bad as exc:
+            out.add(file, line_of(_get(item, "id"), item.line), "id", str(exc))
+            continue
+        try:
+            etype = _type_name(_get(item, "type"), ctx)
+        except _Bad as exc:
+            out.add(file, line_of(_get(item, "type"), item.line), "type", str(exc))
+            continue
+        names = _names(item, ctx, out, f"entity '{key}'")
+        code = None
+        raw_code = _get(item, "code")
+        if etype == "Country":
+            if not isinstance(raw_code, YStr) or not COUNTRY_CODE_RE.match(raw_code) or raw_code not in ISO_3166_ALPHA2:
+                out.add(file, line_of(raw_code, item.line), "code", f"country '{key}' needs its ISO 3166-1 alpha-2 code (two capital letters, e.g. RU); got '{raw_code}'")
+            else:
+                code = str(raw_code)
+        elif raw_code is not None:
+            out.add(file, line_of(raw_code, item.line), "code", "only a Country has a code")
+        country = None
+        raw_country = _get(item, "country")
+        if raw_country is not None:
+            if etype not in ("NationalCustomsAdministration", "City", "Representation"):
+                out.add(file, line_of(raw_country, item.line), "country", f"a {etype} has no country field")
+            else:
+                try:
+                    ctx.field = "country"
+                    country = _ref(frozenset({"Country"}))(raw_country, ctx)
+                except _Bad as exc:
+                    out.add(file, line_of(raw_country, item.line), "country", str(exc))
+        loc = Loc(file, item.line)
+        if _claim_duplicate(key, loc, seen, out, "entity"):
+            continue
+        if names:
+            facts.entities[key] = Entity(key, etype, names, loc, code, country)
+    _defer_refs(ctx, facts)
+
+
+def _defer_refs(ctx: _Ctx, facts: Facts) -> None:
+    facts.__dict__.setdefault("_refs", []).extend(ctx.refs)
+
+
+_WS = re.compile(r"\s+")
+
+
+def _norm_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _load_source(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], texts_dir: Path) -> None:
+    doc = load_yaml(path)
+    file = str(path)
+    ctx = _Ctx(file)
+    if not isinstance(doc, YMap):
+        out.add(file, line_of(doc, 1), "source", "expected a mapping with 'source:' and 'statements:'")
+        return
+    _check_fields(doc, ("source", "statements"), file, out, "a source file")
+    head = _get(doc, "source")
+    if not isinstance(head, YMap):
+        out.add(file, line_of(head, doc.line or 1), "source", "missing 'source:' block: every statement needs its source article")
+        return
+    _check_fields(head, ("id", "text", "headline", "publisher", "published", "language", "url", "note"), file, out, "the source block")
+    values: dict[str, Any] = {}
+    spec: dict[str, tuple[Callable[[YValue, _Ctx], Any], bool]] = {
+        "id": (lambda v, c: _key_syntax(v), True), "text": (_text, True), "headline": (_text, True),
+        "publisher": (_ref(ORGS), False), "published": (_date, False), "language": (_lang, True), "url": (_url, False),
+    }
+    for name, (parser, required) in spec.items():
+        raw = _get(head, name)
+        if raw is None:
+            if required:
+                out.add(file, head.line, f"source.{name}", f"missing field '{name}'")
+            continue
+        ctx.field = f"source.{name}"
+        try:
+            values[name] = parser(raw, ctx)
+        except _Bad as exc:
+            out.add(file, exc.line or line_of(raw, head.line), f"source.{name}", str(exc))
+    if not all(k in values for k in ("id", "text", "headline", "language")):
+        _defer_refs(ctx, facts)
+        return
+    key = values["id"]
+    text_path = texts_dir / values["text"]
+    if "/" in values["text"] or "\\" in values["text"] or not text_path.is_file():
+        out.add(file, line_of(_get(head, "text"), head.line), "source.text", f"no text file '{values['text']}' in {texts_dir}")
+        text = None
+    else:
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as exc:
+            out.add(file, line_of(_get(head, "text"), head.line), "source.text", f"cannot read {text_path}: {exc}")
+            text = None
+    loc = Loc(file, head.line)
+    if _claim_duplicate(key, loc, seen, out, "source/entity"):
+        _defer_refs(ctx, facts)
+        return
+    facts.sources[key] = Source(key, values["text"], text or "", values["headline"], values["language"], loc,
+                                values.get("publisher"), values.get("published"), values.get("url"))
+    norm_text = _norm_ws(text) if text else None
+    statements = _get(doc, "statements")
+    if statements is None:
+        statements = YSeq()
+    if not isinstance(statements, YSeq):
+        out.add(file, line_of(statements, 1), "statements", "expected a list of statements")
+        _defer_refs(ctx, facts)
+        return
+    for item in statements:
+        st = _load_statement(item, key, file, ctx, out, norm_text)
+        if st is not None:
+            facts.statements.append(st)
+    _defer_refs(ctx, facts)
+
+
+def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Collector, norm_text: str | None) -> Statement | None:
+    if not isinstance(item, YMap):
+        out.add(file, line_of(item, 1), "statement", "each statement is a mapping with 'quote' and one kind")
+        return None
+    kinds = [k for k in item if k in KINDS]
+    others = [k for k in item if k not in KINDS and k != "quote"]
+    if len(kinds) != 1:
+        what = "no kind" if not kinds else "several kinds (" + ", ".join(kinds) + ")"
+        out.add(file, item.line, "statement", f"a statement needs exactly one kind ({', '.join(KINDS)}); this one has {what}")
+        return None
+    kind = kinds[0]
+    subject_types, spec = KINDS[kind]
+    quotes_raw = _get(item, "quote")
+    quotes: list[str] = []
+    if quotes_raw is None:
+        out.add(file, item.line, "quote", "missing quote: every statement quotes the sentence of its source that states it")
+    else:
+        for q in (quotes_raw if isinstance(quotes_raw, YSeq) else [quotes_raw]):
+            try:
+                text = _text(q, ctx)
+            except _Bad as exc:
+                out.add(file, line_of(q, item.line), "quote", str(exc))
+                continue
+            if norm_text is not None and _norm_ws(text) not in norm_text:
+                out.add(file, line_of(q, item.line), "quote", "this sentence does not occur in the source text (check spelling and punctuation)")
+            quotes.append(_norm_ws(text))
+    head = item[kinds[0]]
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    ok = True
+    if subject_types is None:
+        body = head
+        if not isinstance(body, YMap):
+            out.add(file, line_of(head, item.line), kind, f"'{kind}' takes a mapping of {', '.join(spec)}")
+            return None
+        subject = ""
+    else:
+        ctx.field = kind
+        try:
+            if subject_types == "claim":
+                subject = _key_syntax(head)
+            else:
+                assert not isinstance(subject_types, str)
+                subject = _ref(subject_types)(head, ctx)
+        except _Bad as exc:
+            out.add(file, line_of(head, item.line), kind, str(exc))
+            return None
+        body = YMap()
+        for k in others:
+            body[k] = item[k]
+        others = []
+    for k in others:
+        out.add(file, k.line, str(k), f"unknown field (a '{kind}' statement has: quote, {kind}" + ("" if subject_types is None else ", " + ", ".join(spec)) + ")")
+    for name in body:
+        if name not in spec:
+            out.add(file, name.line, f"{kind}.{name}", f"unknown field (expected one of: {', '.join(spec)})")
+            ok = False
+    for name, (parser, required) in spec.items():
+        raw = body.get(YStr(name, 0))
+        if raw is None:
+            if required:
+                out.add(file, body.line or item.line, f"{kind}.{name}", f"missing field '{name}'")
+                ok = False
+            continue
+        ctx.field = f"{kind}.{name}"
+        try:
+            values[name] = parser(raw, ctx)
+            lines[name] = line_of(raw, item.line)
+        except _Bad as exc:
+            out.add(file, exc.line or line_of(raw, item.line), f"{kind}.{name}", str(exc))
+            ok = False
+    if not ok or not quotes:
+        return None
+    loc = Loc(file, item.line)
+    st = Statement(source, kind, subject, tuple(quotes), values, lines, loc)
+    _check_statement_dates(st, out)
+    return st
+
+
+def _check_statement_dates(st: Statement, out: _Collector) -> None:
+    v = st.values
+    for a, b in (("start", "end"),):
+        if a in v and b in v and definitely_before(v[b], v[a]):
+            out.add(st.loc.file, st.line(b), f"{st.kind}.{b}", f"ends ({v[b]}) before it starts ({v[a]})")
+    if "date" in v and ("start" in v or "end" in v):
+        out.add(st.loc.file, st.line("date"), f"{st.kind}.date", "give either date or start/end, not both")
+    for q in v.get("quantities", ()):
+        if "value" in q and ("min" in q or "max" in q):
+            out.add(st.loc.file, q["_line"], f"{st.kind}.quantities", f"quantity '{q['id']}' has both an exact value and a min/max")
+        if not any(k in q for k in ("value", "min", "max")):
+            out.add(st.loc.file, q["_line"], f"{st.kind}.quantities", f"quantity '{q['id']}' needs value, min or max")
+        if "min" in q and "max" in q and float(q["min"]) > float(q["max"]):
+            out.add(st.loc.file, q["_line"], f"{st.kind}.quantities", f"quantity '{q['id']}' has min above max")
+
+
+def _resolve_refs(facts: Facts, out: _Collector) -> None:
+    elections = facts.claim_keys("election")
+    memberships = facts.claim_keys("membership")
+    for ref in facts.__dict__.pop("_refs", []):
+        if ref.allowed == "role":
+            if ref.key not in facts.roles:
+                near = [r for r in facts.roles if r == ref.key.lower()]
+                hint = f"; did you mean '{near[0]}'?" if near else f" (the controlled roles are: {', '.join(sorted(facts.roles))})"
+                out.add(ref.file, ref.line, ref.field, f"unknown role '{ref.key}'{hint}")
+            continue
+        if ref.allowed == "election":
+            if ref.key not in elections:
+                out.add(ref.file, ref.line, ref.field, f"no election statement has the key '{ref.key}'")
+            continue
+        if ref.key in elections or ref.key in memberships:
+            if ref.allowed == ANY:
+                continue
+            out.add(ref.file, ref.line, ref.field, f"'{ref.key}' is a {'membership' if ref.key in memberships else 'election'}, not an entity of the right kind")
+            continue
+        entity = facts.entities.get(ref.key)
+        if entity is None:
+            if ref.key in facts.sources and ref.allowed == ANY:
+                continue
+            out.add(ref.file, ref.line, ref.field, f"'{ref.key}' is not declared in any entities file")
+            continue
+        if ref.allowed != ANY and entity.type not in ref.allowed:
+            allowed = sorted(ref.allowed) if not isinstance(ref.allowed, str) else [ref.allowed]
+            out.add(ref.file, ref.line, ref.field, f"'{ref.key}' is a {entity.type}; expected {' or '.join(allowed) if len(allowed) < 5 else 'one of ' + ', '.join(allowed)}")
+    for key in set(elections) | set(memberships):
+        if key in facts.entities:
+            first = facts.entities[key].loc
+            st = (elections.get(key) or memberships[key])[0]
+            out.add(st.loc.file, st.loc.line, st.kind, f"key '{key}' is already an entity (declared at {first})")
+    for key, sts in memberships.items():
+        _check_same_claim(key, sts, ("member", "organization", "role"), out)
+    for key, sts in elections.items():
+        _check_same_claim(key, sts, ("kind", "role", "organization"), out)
+
+
+def _check_same_claim(key: str, sts: list[Statement], identity: tuple[str, ...], out: _Collector) -> None:
+    first = sts[0]
+    for st in sts[1:]:
+        for name in identity:
+            if st.values.get(name) != first.values.get(name):
+                out.add(st.loc.file, st.line(name), f"{st.kind}.{name}",
+                        f"'{key}' is also stated at {first.loc} with {name} '{first.values.get(name)}'; one key is one {st.kind}")
+
+
+def load_facts(root: Path) -> Facts:
+    """Load and check every facts file under ``root``; raise FactsError listing all problems."""
+    if not root.is_dir():
+        raise FactsError([Problem(str(root), 0, "facts", "no such folder")])
+    facts = Facts(root=root)
+    out = _Collector()
+    seen: dict[str, Loc] = {}
+    roles = root / "vocab" / "roles.yaml"
+    groups = [
+        ([roles] if roles.is_file() else [], _load_roles),
+        (sorted((root / "entities").glob("*.yaml")), _load_entities),
+    ]
+    if not roles.is_file():
+        out.add(str(roles), 0, "roles", "missing the controlled list of roles")
+    for paths, loader in groups:
+        for path in paths:
+            facts.files.append(path)
+            try:
+                loader(path, facts, out, seen)
+            except FactsError as exc:
+                out.problems.extend(exc.problems)
+    for path in sorted((root / "sources").glob("*.yaml")):
+        facts.files.append(path)
+        try:
+            _load_source(path, facts, out, seen, root / "texts")
+        except FactsError as exc:
+            out.problems.extend(exc.problems)
+    for path in sorted(root.rglob("*.yml")):
+        out.add(str(path), 0, "file", "facts files end in .yaml; rename it (it would be ignored)")
+    _resolve_refs(facts, out)
+    if not facts.sources and not out.problems:
+        out.add(str(root / "sources"), 0, "sources", "no source files: every fact needs a source")
+    if out.problems:
+        raise FactsError(out.problems)
+    return facts
+
+
+ISO_3166_ALPHA2 = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV
+BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES
+ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE
+IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY
+MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU
+NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM
+SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE
+VG VI VN VU WF WS YE YT ZA ZM ZW
+""".split())

@@ -1,0 +1,106 @@
+"""The library API behind the CLI: load, build, validate, write."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from .build import Build, build
+from .facts import Facts, load_facts
+from .namespaces import CKG, FOAF, ORG, PROV, RDF, SCHEMA
+from .paths import default_facts_dir
+from .serialize import trig, turtle, write_atomic
+from .validate import Violation, shacl_validate
+
+TURTLE_NAME = "customs-kg.ttl"
+TRIG_NAME = "customs-kg.trig"
+HEADER = ("customs-kg: customs enforcement bodies, officials, meetings and operations.\n"
+          "Generated from the curated facts; do not edit by hand.")
+
+
+@dataclass
+class Result:
+    """A built and validated graph."""
+
+    facts: Facts
+    build: Build
+    graph: Graph
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Violation]:
+        """Violations of severity Violation (warnings excluded)."""
+        return [v for v in self.violations if v.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        """Results of severity Warning or Info."""
+        return [v for v in self.violations if v.severity != "Violation"]
+
+
+def build_graph(facts_dir: Path | None = None) -> tuple[Facts, Build]:
+    """Load and build, without validation."""
+    facts = load_facts(facts_dir or default_facts_dir())
+    return facts, build(facts)
+
+
+def build_and_validate(facts_dir: Path | None = None) -> Result:
+    """Load the facts, build the graph and validate it against the shapes."""
+    facts, built = build_graph(facts_dir)
+    graph = built.merged_graph()
+    violations = shacl_validate(graph, built.origins)
+    return Result(facts, built, graph, violations)
+
+
+def write_outputs(built: Build, out_dir: Path) -> list[Path]:
+    """Write the merged Turtle and the per-source TriG atomically."""
+    ttl = out_dir / TURTLE_NAME
+    tg = out_dir / TRIG_NAME
+    write_atomic(ttl, turtle(built.merged(), header=HEADER))
+    write_atomic(tg, trig(built.quads(), header=HEADER))
+    return [ttl, tg]
+
+
+SUMMARY_CLASSES = (
+    ("organizations", ORG.Organization),
+    ("persons", FOAF.Person),
+    ("countries", SCHEMA.Country),
+    ("places (cities)", SCHEMA.City),
+    ("meeting series", SCHEMA.EventSeries),
+    ("meetings", CKG.Meeting),
+    ("elections and appointments", PROV.Activity),
+    ("operations", CKG.Operation),
+    ("programmes and projects", SCHEMA.Project),
+    ("platforms", CKG.InformationPlatform),
+    ("plans, agreements, documents", SCHEMA.CreativeWork),
+    ("memberships and tenures", ORG.Membership),
+    ("quantities", SCHEMA.QuantitativeValue),
+    ("roles", ORG.Role),
+    ("sources", SCHEMA.NewsArticle),
+    ("quotations", CKG.Quotation),
+    ("reified fact statements", RDF.Statement),
+)
+
+
+def summary(result: Result) -> list[tuple[str, int]]:
+    """Counts a user wants to see after a build."""
+    g = result.graph
+    rows = [("statements in facts files", len(result.facts.statements)),
+            ("triples", len(g))]
+    seen_activity = set(g.subjects(RDF.type, CKG.Election)) | set(g.subjects(RDF.type, CKG.Appointment)) | set(g.subjects(RDF.type, CKG.CandidacyAgreement))
+    for label, cls in SUMMARY_CLASSES:
+        if cls == PROV.Activity:
+            rows.append((label, len(seen_activity)))
+            continue
+        rows.append((label, len(set(g.subjects(RDF.type, cls)))))
+    rows.append(("SHACL violations", len(result.errors)))
+    rows.append(("SHACL warnings", len(result.warnings)))
+    return rows
+
+
+def type_counts(g: Graph) -> Counter[str]:
+    """How many nodes of each rdf:type the graph has."""
+    return Counter(str(o) for o in g.objects(None, RDF.type))

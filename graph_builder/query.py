@@ -1,0 +1,300 @@
+"""Named SPARQL queries: find them, read their headers, bind parameters, run, format.
+
+A query file starts with a header comment::
+
+    # Question: Who chaired meeting N of series X, and on whose behalf?
+    # Parameters:
+    #   series  iri      the meeting series (a key such as global-rilo-meetings, or an IRI)
+    #   number  integer  the meeting number
+    # Columns: meeting number chair chairLabel source quote
+
+Parameters are bound with ``initBindings`` (never spliced into the text).
+User-supplied queries are parsed and refused when they could reach outside
+the local graph (``SERVICE``, ``FROM``/``FROM NAMED``, updates).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node, Variable
+
+from .dates import DateFormatError, parse_date
+from .errors import QueryError
+from .namespaces import ID, PREFIXES, XSD
+from .paths import queries_dir
+
+PARAM_TYPES = ("iri", "string", "integer", "date", "lang-string")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter."""
+
+    name: str
+    type: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file with its parsed header."""
+
+    name: str
+    path: Path
+    text: str
+    question: str
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+_HEADER_LINE = re.compile(r"^#\s?(.*)$")
+
+
+def parse_header(path: Path, text: str) -> NamedQuery:
+    """Read the header comment of a query file."""
+    question = ""
+    params: list[Param] = []
+    columns: tuple[str, ...] = ()
+    section = None
+    for raw in text.splitlines():
+        m = _HEADER_LINE.match(raw)
+        if not m:
+            if raw.strip():
+                break
+            continue
+        line = m.group(1)
+        if line.startswith("Question:"):
+            question = line.split(":", 1)[1].strip()
+            section = "question"
+        elif line.startswith("Parameters:"):
+            section = "params"
+            rest = line.split(":", 1)[1].strip()
+            if rest and rest.lower() != "none":
+                raise QueryError(f"{path}: parameters go one per line under 'Parameters:'")
+        elif line.startswith("Columns:"):
+            columns = tuple(c.lstrip("?") for c in line.split(":", 1)[1].split())
+            section = "columns"
+        elif section == "params" and line.strip():
+            parts = line.split(None, 2)
+            if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+                raise QueryError(f"{path}: bad parameter line '{line.strip()}' (name, type in {', '.join(PARAM_TYPES)}, description)")
+            params.append(Param(parts[0].lstrip("?"), parts[1], parts[2] if len(parts) > 2 else ""))
+        elif section == "question" and line.strip():
+            question += " " + line.strip()
+    if not question:
+        raise QueryError(f"{path}: the header comment has no 'Question:' line")
+    return NamedQuery(path.stem, path, text, question, tuple(params), columns)
+
+
+def all_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query under ``queries/`` (competency questions and checks)."""
+    root = folder or queries_dir()
+    out: dict[str, NamedQuery] = {}
+    for path in sorted(root.rglob("*.rq")):
+        q = parse_header(path, path.read_text(encoding="utf-8"))
+        out[q.name] = q
+    return out
+
+
+def find_query(name_or_file: str) -> NamedQuery:
+    """A named query, or a query file given by path."""
+    path = Path(name_or_file)
+    if name_or_file.endswith(".rq") and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        try:
+            return parse_header(path, text)
+        except QueryError:
+            return NamedQuery(path.stem, path, text, "(user query)")
+    queries = all_queries()
+    if name_or_file in queries:
+        return queries[name_or_file]
+    if name_or_file.endswith(".rq"):
+        raise QueryError(f"no query file {name_or_file}")
+    near = [n for n in queries if name_or_file.lower() in n.lower()]
+    hint = f"; did you mean {', '.join(near[:5])}?" if near else "; 'customs-kg query --list' lists them"
+    raise QueryError(f"no query named '{name_or_file}'{hint}")
+
+
+def bind_value(param: Param, raw: str) -> Node:
+    """Turn a command-line value into an RDF term of the parameter's type."""
+    if param.type == "iri":
+        if re.match(r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9-]+)*$", raw):
+            return ID[raw]
+        if ":" in raw and not raw.startswith(("http://", "https://", "urn:")):
+            prefix, local = raw.split(":", 1)
+            if prefix in PREFIXES:
+                return URIRef(PREFIXES[prefix] + local)
+        if re.match(r"^(https?|urn):[^\s<>\"{}|\\^`]+$", raw):
+            return URIRef(raw)
+        raise QueryError(f"--param {param.name}: '{raw}' is neither a key (e.g. rilo-cis) nor an IRI")
+    if param.type == "integer":
+        if not re.match(r"^-?[0-9]+$", raw):
+            raise QueryError(f"--param {param.name}: '{raw}' is not a whole number")
+        return Literal(raw, datatype=XSD.integer)
+    if param.type == "date":
+        try:
+            d = parse_date(raw)
+        except DateFormatError as exc:
+            raise QueryError(f"--param {param.name}: {exc}") from None
+        return Literal(str(d), datatype=XSD[d.xsd])
+    if param.type == "lang-string":
+        return Literal(raw, lang="en")
+    return Literal(raw)
+
+
+def check_safe(text: str) -> None:
+    """Refuse a query that could read or write outside the local graph."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing errors
+        try:
+            parseUpdate(text)
+        except Exception:  # noqa: BLE001
+            raise QueryError(f"the query does not parse: {str(exc).splitlines()[0]}") from None
+        raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: queries are read-only") from None
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        name = getattr(node, "name", None)
+        if name == "ServiceGraphPattern":
+            found.append("SERVICE")
+        if name == "DatasetClause":
+            found.append("FROM / FROM NAMED")
+        if isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                walk(v)
+        elif hasattr(node, "items") and callable(node.items):
+            for _k, v in node.items():
+                walk(v)
+
+    walk(parsed)
+    if found:
+        raise QueryError(f"{sorted(set(found))[0]} is refused: a query may only read the local graph")
+
+
+@dataclass
+class Rows:
+    """Query results: variable names and rows of RDF terms (None when unbound)."""
+
+    vars: list[str]
+    rows: list[list[Node | None]]
+
+
+def run(graph: Graph, q: NamedQuery, params: dict[str, str] | None = None) -> Rows:
+    """Run a named query with bound parameters over ``graph``."""
+    params = params or {}
+    check_safe(q.text)
+    declared = {p.name: p for p in q.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise QueryError(f"query '{q.name}' has no parameter {', '.join(unknown)} (it has: {', '.join(declared) or 'none'})")
+    bindings = {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
+    try:
+        result = graph.query(q.text, initBindings=bindings, initNs=PREFIXES)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+        raise QueryError(f"query '{q.name}' failed: {exc}") from None
+    if result.type == "ASK":
+        return Rows(["ask"], [[Literal(bool(result.askAnswer))]])
+    if result.type != "SELECT":
+        raise QueryError(f"query '{q.name}' is a {result.type}; named queries are SELECT or ASK")
+    names = [str(v) for v in result.vars or []]
+    rows = [[row[i] for i in range(len(names))] for row in result]
+    return Rows(names, rows)
+
+
+def _cell(node: Node | None) -> str:
+    if node is None:
+        return ""
+    text = str(node)
+    if isinstance(node, URIRef) and text.startswith(str(ID)):
+        return text[len(str(ID)):]
+    return text
+
+
+def format_rows(rows: Rows, fmt: str) -> str:
+    """Render rows as a table, CSV, TSV, JSON (SPARQL 1.1 results) or Markdown."""
+    if fmt == "json":
+        return json.dumps(_sparql_json(rows), ensure_ascii=False, indent=2) + "\n"
+    cells = [[_cell(c) for c in r] for r in rows.rows]
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(rows.vars)
+        writer.writerows(cells)
+        return buf.getvalue()
+    if fmt == "markdown":
+        head = "| " + " | ".join(rows.vars) + " |\n|" + "---|" * len(rows.vars) + "\n"
+        return head + "".join("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |\n" for r in cells)
+    widths = [len(v) for v in rows.vars]
+    for r in cells:
+        for i, c in enumerate(r):
+            widths[i] = min(max(widths[i], len(c)), 60)
+
+    def clip(c: str, w: int) -> str:
+        return c if len(c) <= w else c[: w - 1] + "…"
+
+    lines = ["  ".join(v.ljust(w) for v, w in zip(rows.vars, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(clip(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _sparql_json(rows: Rows) -> dict[str, Any]:
+    bindings = []
+    for r in rows.rows:
+        b: dict[str, Any] = {}
+        for name, node in zip(rows.vars, r):
+            if node is None:
+                continue
+            if isinstance(node, URIRef):
+                b[name] = {"type": "uri", "value": str(node)}
+            elif isinstance(node, BNode):
+                b[name] = {"type": "bnode", "value": str(node)}
+            else:
+                assert isinstance(node, Literal)
+                entry: dict[str, str] = {"type": "literal", "value": str(node)}
+                if node.language:
+                    entry["xml:lang"] = node.language
+                elif node.datatype is not None:
+                    entry["datatype"] = str(node.datatype)
+                b[name] = entry
+        bindings.append(b)
+    return {"head": {"vars": rows.vars}, "results": {"bindings": bindings}}
+
+
+def rows_as_strings(rows: Rows) -> list[tuple[str, ...]]:
+    """Rows as tuples of display strings (keys for our IRIs), for tests and scripts."""
+    return [tuple(_cell(c) for c in r) for r in rows.rows]
+
+
+def parse_params(items: Sequence[str] | None) -> dict[str, str]:
+    """``key=value`` pairs from the command line."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        if "=" not in item:
+            raise QueryError(f"--param '{item}': write key=value")
+        k, v = item.split("=", 1)
+        out[k.strip().lstrip("?")] = v
+    return out
+
+
+def iter_named(kind: str) -> Iterable[NamedQuery]:
+    """Named queries of a folder role: ``cq`` or ``checks``."""
+    for q in all_queries().values():
+        if q.path.parent.name == kind:
+            yield q

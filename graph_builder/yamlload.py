@@ -1,0 +1,185 @@
+"""A strict YAML reader for hand-edited facts files.
+
+PyYAML and ruamel's default constructors retype plain scalars (``NO`` becomes
+``False``, ``0101`` becomes 65, ``1:30`` becomes 90), keep the last of two
+duplicate keys, expand aliases and honour ``!!python`` tags. Curated facts
+need none of that, so this module builds the document itself from ruamel's
+*event* stream:
+
+* every scalar is a :class:`YStr` (a ``str``) that remembers its line; a plain
+  ``~``/``null``/empty scalar is ``None``;
+* mappings are :class:`YMap` (a ``dict``), sequences :class:`YSeq` (a
+  ``list``), both with ``.line``;
+* anchors, aliases, tags, duplicate keys, non-string keys, several documents,
+  byte-order marks, non-UTF-8 bytes, files over :data:`MAX_BYTES` and nesting
+  deeper than :data:`MAX_DEPTH` are errors that name the file and line.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Union
+
+from .errors import FactsError, Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+class YStr(str):
+    """A YAML scalar: a string that knows its line (1-based)."""
+
+    line: int
+    quoted: bool
+
+    def __new__(cls, value: str, line: int, quoted: bool = False) -> "YStr":
+        obj = super().__new__(cls, value)
+        obj.line = line
+        obj.quoted = quoted
+        return obj
+
+
+class YMap(dict[YStr, "YValue"]):
+    """A YAML mapping that knows its line and the line of each key."""
+
+    line: int = 0
+
+
+class YSeq(list["YValue"]):
+    """A YAML sequence that knows its line."""
+
+    line: int = 0
+
+
+YValue = Union[YStr, YMap, YSeq, None]
+
+
+def line_of(value: object, default: int = 0) -> int:
+    """The 1-based line of a loaded value, or ``default``."""
+    return int(getattr(value, "line", default) or default)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise FactsError([Problem(str(path), 1, "encoding", "the file starts with a byte-order mark; save it as UTF-8 without BOM")])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FactsError([Problem(str(path), 1, "encoding", "the file is UTF-16; save it as UTF-8")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FactsError([Problem(str(path), line, "encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]) from None
+
+
+def load_yaml(path: Path) -> YValue:
+    """Read one YAML file strictly; raise :class:`FactsError` on any problem."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FactsError([Problem(str(path), 0, "file", f"cannot read: {exc.strerror}")]) from None
+    if size > MAX_BYTES:
+        raise FactsError([Problem(str(path), 1, "file", f"the file is {size} bytes; the limit is {MAX_BYTES}; split it")])
+    return parse_yaml(path.read_bytes(), path)
+
+
+def parse_yaml(data: bytes, path: Path) -> YValue:
+    """Parse YAML bytes strictly (see the module docstring)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    text = _decode(path, data)
+    name = str(path)
+    stack: list[tuple[Union[YMap, YSeq], list[object]]] = []
+    root: YValue = None
+    documents = 0
+    events = YAML(typ="rt", pure=True).parse(io.StringIO(text))
+
+    def fail(line: int, field: str, message: str) -> FactsError:
+        return FactsError([Problem(name, line, field, message)])
+
+    def attach(value: YValue, line: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        container, state = stack[-1]
+        if isinstance(container, YSeq):
+            container.append(value)
+            return
+        if state[0] is None:  # expecting a key
+            if not isinstance(value, YStr):
+                raise fail(line, "key", "keys must be plain strings")
+            if value in container:
+                first = line_of(state[1].get(value), 0) if isinstance(state[1], dict) else 0
+                raise fail(line, str(value), f"duplicate key '{value}' (first at line {first})")
+            state[0] = value
+        else:
+            key = state[0]
+            assert isinstance(key, YStr)
+            container[key] = value
+            lines = state[1]
+            assert isinstance(lines, dict)
+            lines[key] = key
+            state[0] = None
+
+    try:
+        for event in events:
+            kind = type(event).__name__
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
+            if kind == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise fail(line, "document", "only one YAML document per file (remove the '---' separator)")
+                continue
+            if kind == "AliasEvent":
+                raise fail(line, "alias", f"aliases (*{event.anchor}) are not allowed in facts files; write the value out")
+            if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
+                if event.anchor is not None:
+                    raise fail(line, "anchor", f"anchors (&{event.anchor}) are not allowed in facts files")
+                tag = event.tag
+                if tag is not None and str(tag) not in ("!", ""):
+                    raise fail(line, "tag", f"tags ({tag}) are not allowed in facts files")
+            if kind == "ScalarEvent":
+                quoted = event.style in ("'", '"', "|", ">")
+                value = event.value
+                scalar: YValue
+                if not quoted and value in _NULLS:
+                    scalar = None
+                else:
+                    scalar = YStr(value, line, quoted)
+                if stack and isinstance(stack[-1][0], YMap) and stack[-1][1][0] is None and scalar is None:
+                    raise fail(line, "key", "empty key")
+                attach(scalar, line)
+            elif kind == "MappingStartEvent":
+                mapping = YMap()
+                mapping.line = line
+                attach(mapping, line)
+                stack.append((mapping, [None, {}]))
+                if len(stack) > MAX_DEPTH:
+                    raise fail(line, "nesting", f"nesting deeper than {MAX_DEPTH} levels")
+            elif kind == "SequenceStartEvent":
+                seq = YSeq()
+                seq.line = line
+                attach(seq, line)
+                stack.append((seq, [None, {}]))
+                if len(stack) > MAX_DEPTH:
+                    raise fail(line, "nesting", f"nesting deeper than {MAX_DEPTH} levels")
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                stack.pop()
+    except FactsError:
+        raise
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        problem = (exc.problem or exc.context or "malformed YAML").strip()
+        if "\\t" in problem or "tab" in problem.lower():
+            problem = "a tab character where YAML needs spaces (" + problem + ")"
+        raise fail(line, "syntax", problem) from None
+    except YAMLError as exc:
+        raise fail(0, "syntax", str(exc).strip().splitlines()[0]) from None
+    except RecursionError:
+        raise fail(0, "nesting", "the document is nested too deeply") from None
+    return root
