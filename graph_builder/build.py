@@ -356,7 +356,7 @@ class _Statement:
         node = ID[f"{key}/stated-count/{_sha(self.st.source + str(c['count']) + c['of'], 8)}"]
         self.add(node, RDF.type, CKG.StatedCount)
         self.add(node, CKG.countOf, subject)
-        self.add(node, CKG.count, Literal(str(c["count"]), datatype=XSD.nonNegativeInteger))
+        self.add(node, CKG["count"], Literal(str(c["count"]), datatype=XSD.nonNegativeInteger))
         self.add(node, CKG.countDescription, Literal(c["of"], lang=self.lang))
         self.add(node, RDFS.label, Literal(f"{c['count']} {c['of']}", lang=self.lang))
         if "counted_type" in c:

@@ -1,18 +1,20 @@
 """The ``customs-kg`` command line: a thin layer over :mod:`graph_builder.pipeline`.
 
-Exit codes: 0 ok, 1 validation failed, 2 usage or input error.
+Exit codes: 0 ok, 1 validation failed, 2 usage or input error, 3 internal error
+(a bug: please report it).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from .errors import CustomsKGError, FactsError, InputError, UsageError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
 
 
@@ -23,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="customs-kg", description="Build, validate and query the customs enforcement knowledge graph.",
-                epilog="Exit codes: 0 ok, 1 validation failed, 2 usage or input error.")
+                epilog="Exit codes: 0 ok, 1 validation failed, 2 usage or input error, 3 internal error.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -172,6 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        _err(f"internal error: {type(exc).__name__}: {exc}")
+        _err("this is a bug in customs-kg; run with CUSTOMS_KG_DEBUG=1 for the traceback")
+        if os.environ.get("CUSTOMS_KG_DEBUG"):
+            raise
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+
+def _display_path(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +28,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        file = _display_path(self.file)
+        where = f"{file}:{self.line}" if self.line else file
         return f"{where}: {self.severity}: {self.field}: {self.message}"
 
 

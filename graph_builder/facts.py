@@ -334,7 +334,7 @@ ORGS = ORG_TYPES
 EVENTS = EVENT_TYPES
 
 _QUANTITY = _record({
-    "id": (_key_syntax, True), "name": (_text, True), "value": (_number, False),
+    "id": (lambda v, c: _key_syntax(v), True), "name": (_text, True), "value": (_number, False),
     "min": (_number, False), "max": (_number, False), "unit": (_unit, True),
 })
 _ROLE_IN_EVENT = _record({"agent": (_ref(AGENTS), True), "role": (_ref("role"), True), "on_behalf_of": (_ref(AGENTS), False)})
