@@ -61,6 +61,7 @@ ATTENDANCE_MODES = {
 }
 COUNT_RELATIONS = {"attendee": SCHEMA.attendee, "member": ORG.hasMember}
 NO_GENERATION = ("proposed", "to-be-approved")
+FREQUENCY_DURATIONS = {"annual": "P1Y"}
 
 
 def iri(key: str) -> URIRef:
@@ -398,6 +399,8 @@ class _Statement:
             self.add(m, CKG.attestedAt, date_literal(d))
         if "generated_by" in v:
             self.add(m, PROV.wasGeneratedBy, iri(v["generated_by"]))
+        if "on_behalf_of" in v:
+            self.add(m, CKG.onBehalfOf, iri(v["on_behalf_of"]))
 
     def k_election(self, v: dict) -> None:
         e = iri(self.st.subject)
@@ -450,6 +453,18 @@ class _Statement:
         pred = SCHEMA.organizer if thing.type in ("Meeting", "Session", "Operation") else SCHEMA.provider
         for by in v["by"]:
             self.fact(iri(v["thing"]), pred, iri(by))
+
+    def k_recurs(self, v: dict) -> None:
+        series = iri(v["series"])
+        schedule = ID[v["series"] + "/schedule"]
+        self.fact(series, SCHEMA.eventSchedule, schedule)
+        self.add(schedule, RDF.type, SCHEMA.Schedule)
+        self.add(schedule, RDFS.label, Literal(f"{v['frequency'].capitalize()} schedule of {self.b.name(v['series'])}", lang="en"))
+        self.add(schedule, SCHEMA.repeatFrequency, Literal(FREQUENCY_DURATIONS[v["frequency"]], datatype=XSD.duration))
+        self.claim(schedule)
+
+    def k_description(self, v: dict) -> None:
+        self.fact(iri(v["entity"]), SCHEMA.description, Literal(v["text"], lang=self.lang))
 
     def k_linked_to(self, v: dict) -> None:
         for to in v["to"]:

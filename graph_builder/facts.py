@@ -48,6 +48,7 @@ EVENT_STATUS = ("scheduled", "took-place")
 ELECTION_KINDS = ("election", "re-election", "appointment", "candidacy")
 OUTCOME_ACTIONS = ("agreed", "approved", "adopted", "established", "reached", "proposed", "to-be-approved", "appointed")
 COUNT_RELATIONS = ("attendee", "member")
+FREQUENCIES = ("annual",)
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,7 @@ KINDS: dict[str, tuple[frozenset[str] | str | None, dict[str, tuple[Callable[[YV
     "membership": ("claim", {
         "member": (_ref(AGENTS), True), "organization": (_ref(ORGS), True), "role": (_ref("role"), True),
         "start": (_date, False), "end": (_date, False), "attested": (_dates, False),
-        "generated_by": (_ref("election"), False),
+        "generated_by": (_ref("election"), False), "on_behalf_of": (_ref(AGENTS), False),
     }),
     "election": ("claim", {
         "kind": (_choice(ELECTION_KINDS), True), "at": (_ref(EVENTS), False), "date": (_date, False),
@@ -374,6 +375,8 @@ KINDS: dict[str, tuple[frozenset[str] | str | None, dict[str, tuple[Callable[[YV
     "alias": (None, {"entity": (_ref(ANY), True), "text": (_text, True), "lang": (_lang, True)}),
     "run_by": (None, {"thing": (_ref(THING_TYPES | EVENTS), True), "by": (_refs(AGENTS), True)}),
     "linked_to": (None, {"thing": (_ref(THING_TYPES), True), "to": (_refs(ANY), True)}),
+    "recurs": (None, {"series": (_ref(frozenset({"MeetingSeries"})), True), "frequency": (_choice(FREQUENCIES), True)}),
+    "description": (None, {"entity": (_ref(ANY), True), "text": (_text, True)}),
     "stated_count": (None, {
         "entity": (_ref(ANY), True), "count": (_count, True), "of": (_text, True),
         "counted_type": (_type_name, False), "relation": (_choice(COUNT_RELATIONS), False),
