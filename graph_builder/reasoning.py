@@ -1,0 +1,202 @@
+"""OWL 2 DL consistency: the ontology, its local imports and a data graph, checked by HermiT.
+
+The ontology (``ontology/customs.ttl``) names its import modules with
+``owl:imports``; ``ontology/catalog-v001.xml`` maps each import IRI to a file
+in ``ontology/imports/``. Nothing is ever fetched: an import the catalog does
+not map is an error, and every ``owl:imports`` triple is removed before the
+graphs reach owlready2 (which would otherwise download them).
+
+Data flow: ontology + imports + data → one N-Triples file in a private
+temporary directory (owlready2 cannot read Turtle) → an owlready2 ``World`` →
+HermiT (owlready2's ``sync_reasoner``, with ``ignore_unsupported_datatypes``
+because the graph's dates are ``xsd:date`` / ``xsd:gYearMonth`` /
+``xsd:gYear``, which are outside the OWL 2 datatype map). owlready2 writes its
+HermiT input to ``tempfile``'s directory and leaves it behind when HermiT
+finds an inconsistency, so ``tempfile.tempdir`` points into the private
+directory while the reasoner runs; the directory is removed afterwards.
+
+Reified statements (``rdf:Statement`` with ``rdf:subject`` /
+``rdf:predicate`` / ``rdf:object``) are RDF-level provenance that OWL 2 DL
+cannot express (the RDF reification vocabulary is reserved); they are left out
+of the reasoner's input. Everything else in the data is kept.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterator
+
+from rdflib import Graph
+from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import OWL, RDF
+from rdflib.term import Node
+
+from .errors import CustomsKGError
+from .paths import data_dir
+
+Triple = tuple[Node, Node, Node]
+
+CATALOG_NAME = "catalog-v001.xml"
+ONTOLOGY_NAME = "customs.ttl"
+_CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+_REIFICATION = frozenset({RDF.subject, RDF.predicate, RDF.object})
+# The lines of Pellet's explanation kept in a message (it can be long).
+_EXPLANATION_LINES = 40
+
+
+class ReasoningError(CustomsKGError):
+    """The ontology's imports cannot be resolved locally, or the reasoner could not run."""
+
+
+def read_catalog(ontology_dir: Path) -> dict[str, Path]:
+    """Import IRI → local file, from the folder's OASIS XML catalog (Protégé style)."""
+    catalog = ontology_dir / CATALOG_NAME
+    try:
+        root = ET.parse(catalog).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise ReasoningError(f"{catalog}: cannot read the import catalog: {exc}") from None
+    mapping: dict[str, Path] = {}
+    for el in root.iter(f"{_CATALOG_NS}uri"):
+        name, uri = el.get("name"), el.get("uri")
+        if not name or not uri:
+            raise ReasoningError(f"{catalog}: a <uri> entry needs both 'name' and 'uri'")
+        mapping[name] = (ontology_dir / uri).resolve()
+    return mapping
+
+
+def ontology_graph(ontology_dir: Path | None = None) -> Graph:
+    """``customs.ttl`` and every module it imports (transitively), read from local files only.
+
+    The result keeps the ``owl:imports`` triples as written; :func:`check_consistency`
+    removes them before reasoning.
+    """
+    folder = ontology_dir or data_dir("ontology")
+    catalog = read_catalog(folder)
+    graph = Graph()
+    todo: list[tuple[Path, str]] = [(folder / ONTOLOGY_NAME, "the ontology")]
+    seen: set[Path] = set()
+    while todo:
+        path, why = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        part = Graph()
+        try:
+            part.parse(path, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+            raise ReasoningError(f"{path}: cannot parse {why}: {exc}") from None
+        for iri in sorted(str(o) for o in part.objects(None, OWL.imports)):
+            local = catalog.get(iri)
+            if local is None:
+                raise ReasoningError(f"{path}: owl:imports <{iri}> has no local copy in {folder / CATALOG_NAME}"
+                                     " (imports are never fetched)")
+            todo.append((local, f"the import module <{iri}>"))
+        graph += part
+    return graph
+
+
+def _triples(graph: Graph) -> Iterator[Triple]:
+    """Every triple of a graph; for a Dataset or ConjunctiveGraph, of all its graphs."""
+    if isinstance(graph, ConjunctiveGraph):
+        for s, p, o, _ in graph.quads((None, None, None, None)):
+            yield s, p, o
+    else:
+        yield from graph.triples((None, None, None))
+
+
+def reasoner_input(graph: Graph, ontology_dir: Path | None = None) -> Graph:
+    """The graph HermiT reads: ontology, imports and data, without imports or reification.
+
+    Only the main ontology header is kept as an ``owl:Ontology``; the import
+    modules' headers are dropped (their axioms are merged in).
+    """
+    ontology = ontology_graph(ontology_dir)
+    modules = set(ontology.objects(None, OWL.imports))
+    statements = {s for s, p, o in _triples(graph) if p == RDF.type and o == RDF.Statement}
+    merged = Graph()
+    for s, p, o in ontology:
+        if p == OWL.imports or s in modules:
+            continue
+        merged.add((s, p, o))
+    for s, p, o in _triples(graph):
+        if p == OWL.imports:
+            continue
+        if s in statements and (p in _REIFICATION or (p == RDF.type and o == RDF.Statement)):
+            continue
+        merged.add((s, p, o))
+    return merged
+
+
+def _explain(path: Path) -> str:
+    """Pellet's explanation of an inconsistency, cut to a readable length ('' if it fails)."""
+    import subprocess
+
+    import owlready2
+    from owlready2 import reasoning
+
+    command = [owlready2.JAVA_EXE, f"-Xmx{reasoning.JAVA_MEMORY}M", "-cp", reasoning._PELLET_CLASSPATH,
+               "pellet.Pellet", "explain", "--ignore-imports", str(path)]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, cwd=path.parent)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    lines = [line.rstrip() for line in proc.stdout.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    cut = lines[:_EXPLANATION_LINES]
+    more = f"\n  ... ({len(lines) - len(cut)} more lines)" if len(lines) > len(cut) else ""
+    return "\n".join("  " + line for line in cut) + more
+
+
+def check_consistency(graph: Graph, *, ontology_dir: Path | None = None,
+                      explain: bool = True) -> tuple[bool, str]:
+    """Whether the ontology, its imports and ``graph`` are consistent (and coherent) for HermiT.
+
+    Returns ``(True, summary)`` when HermiT finds the union consistent and no
+    named class unsatisfiable; otherwise ``(False, reason)``, with Pellet's
+    explanation of an inconsistency when ``explain`` is true. ``graph`` may be
+    a Graph or a Dataset (all its graphs are used). Nothing is fetched; the
+    reasoner's files live in a private temporary directory that is removed
+    before returning. Raises :class:`ReasoningError` when an import has no
+    local copy or Java/HermiT cannot run.
+    """
+    import owlready2
+
+    merged = reasoner_input(graph, ontology_dir)
+    if any(True for _ in merged.triples((None, OWL.imports, None))):  # pragma: no cover - defensive
+        raise ReasoningError("owl:imports left in the reasoner's input; refusing to let owlready2 fetch it")
+    n_triples = len(merged)
+    workdir = Path(tempfile.mkdtemp(prefix="customs-kg-reasoner-"))  # mode 0700
+    saved_tempdir = tempfile.tempdir
+    world = None
+    try:
+        path = workdir / "input.nt"
+        merged.serialize(destination=str(path), format="nt", encoding="utf-8")
+        world = owlready2.World()
+        with open(path, "rb") as fileobj:
+            world.get_ontology("urn:customs-kg:reasoner-input").load(fileobj=fileobj, format="ntriples")
+        tempfile.tempdir = str(workdir)
+        try:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                           ignore_unsupported_datatypes=True)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            why = _explain(path) if explain else ""
+            return False, "HermiT: inconsistent" + (f"; Pellet's explanation:\n{why}" if why else "")
+        except owlready2.OwlReadyJavaError as exc:
+            raise ReasoningError(f"HermiT could not run: {str(exc).strip()[:2000]}") from None
+        except OSError as exc:
+            raise ReasoningError(f"HermiT could not run (is Java installed and on PATH?): {exc}") from None
+        finally:
+            tempfile.tempdir = saved_tempdir
+        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
+        if unsatisfiable:
+            return False, "HermiT: unsatisfiable classes: " + ", ".join(unsatisfiable)
+        return True, f"consistent (HermiT, {n_triples} triples)"
+    finally:
+        tempfile.tempdir = saved_tempdir
+        if world is not None:
+            world.close()
+        shutil.rmtree(workdir, ignore_errors=True)
