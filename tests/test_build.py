@@ -49,7 +49,7 @@ def test_trig_keeps_one_named_graph_per_source(build_output):
     _proc, out = build_output
     ds = Dataset()
     ds.parse(out / "customs-kg.trig", format="trig")
-    names = sorted(str(c.identifier) for c in ds.contexts() if str(c.identifier).endswith("/graph"))
+    names = sorted(str(c.identifier) for c in ds.graphs() if str(c.identifier).endswith("/graph"))
     assert len(names) == 5
     assert "https://w3id.org/customs-kg/id/fcs-2021-02-12-28th-global-rilo-meeting/graph" in names
 
@@ -93,7 +93,9 @@ def test_invalid_graph_is_not_written(tmp_path):
     shutil.copytree(FACTS, facts)
     roles = facts / "vocab" / "roles.yaml"
     # a role whose English name is not in the controlled list breaks a shape
-    roles.write_text(roles.read_text(encoding="utf-8").replace("en: Chair,", "en: Chairwoman,", 1).replace("en: Chair}", "en: Chairwoman}", 1), encoding="utf-8")
+    text = roles.read_text(encoding="utf-8")
+    assert 'en: "Chair",' in text
+    roles.write_text(text.replace('en: "Chair",', 'en: "Chairwoman",', 1), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     (out / "customs-kg.ttl").write_text("previous build\n", encoding="utf-8")
