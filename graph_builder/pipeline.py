@@ -96,6 +96,7 @@ def summary(result: Result) -> list[tuple[str, int]]:
             rows.append((label, len(seen_activity)))
             continue
         rows.append((label, len(set(g.subjects(RDF.type, cls)))))
+    rows.append(("claims with a source (prov:wasDerivedFrom)", len(set(g.subjects(PROV.wasDerivedFrom, None)))))
     rows.append(("SHACL violations", len(result.errors)))
     rows.append(("SHACL warnings", len(result.warnings)))
     return rows
