@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="facts -> validated graph (Turtle + TriG)")
     b.add_argument("facts", nargs="?", type=Path, help="facts folder (default: the bundled facts)")
-    b.add_argument("-o", "--out", type=Path, default=Path("build"), help="output folder (default: ./build)")
+    b.add_argument("-o", "--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     b.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (HermiT)")
 
     v = sub.add_parser("validate", help="check a facts folder or an RDF file against shapes and ontology")

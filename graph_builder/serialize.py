@@ -184,6 +184,12 @@ def trig(quads: Iterable[Quad], prefixes: dict[str, str] = PREFIXES, header: str
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write ``path`` through a unique temporary file in the same folder, then rename.
 
@@ -193,6 +199,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

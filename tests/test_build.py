@@ -32,6 +32,10 @@ def test_build_prints_summary_and_writes_turtle_and_trig(build_output):
     assert (out / "customs-kg.ttl").stat().st_size > 10_000
     assert (out / "customs-kg.trig").stat().st_size > 10_000
     assert sorted(p.name for p in out.iterdir()) == ["customs-kg.trig", "customs-kg.ttl"]
+    # the atomic writer's temporary file is private; the published file is not
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (out / "customs-kg.ttl").stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_turtle_and_trig_hold_the_same_triples(build_output):
