@@ -15,6 +15,7 @@ the local graph (``SERVICE``, ``FROM``/``FROM NAMED``, updates).
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import json
@@ -151,8 +152,14 @@ def bind_value(param: Param, raw: str) -> Node:
     return Literal(raw)
 
 
-def check_safe(text: str) -> None:
-    """Refuse a query that could read or write outside the local graph."""
+def check_safe(text: str, allow_remote: bool = False) -> None:
+    """Refuse a query that could read or write outside the local graph.
+
+    The query is parsed (not pattern-matched): updates are always refused;
+    ``SERVICE`` in any position and ``FROM`` / ``FROM NAMED`` are refused
+    unless ``allow_remote``.
+    """
+    from pyparsing import ParseResults
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
@@ -171,19 +178,22 @@ def check_safe(text: str) -> None:
             found.append("SERVICE")
         if name == "DatasetClause":
             found.append("FROM / FROM NAMED")
-        if isinstance(node, dict):
+        if isinstance(node, ParseResults):
+            for v in node:
+                walk(v)
+            for _k, v in node.items():
+                walk(v)
+        elif isinstance(node, dict):
             for v in node.values():
                 walk(v)
         elif isinstance(node, (list, tuple)):
             for v in node:
                 walk(v)
-        elif hasattr(node, "items") and callable(node.items):
-            for _k, v in node.items():
-                walk(v)
 
     walk(parsed)
-    if found:
-        raise QueryError(f"{sorted(set(found))[0]} is refused: a query may only read the local graph")
+    if found and not allow_remote:
+        raise QueryError(f"{sorted(set(found))[0]} is refused: a query may only read the local graph "
+                         "(pass --allow-remote to let it reach other endpoints or graphs)")
 
 
 @dataclass
@@ -194,26 +204,104 @@ class Rows:
     rows: list[list[Node | None]]
 
 
-def run(graph: Graph, q: NamedQuery, params: dict[str, str] | None = None) -> Rows:
-    """Run a named query with bound parameters over ``graph``."""
+_REMOTE_ALLOWED: contextvars.ContextVar[bool] = contextvars.ContextVar("remote_allowed", default=False)
+
+
+def _guarded_service(ctx: Any, part: Any) -> Any:
+    """Last line of defence: SERVICE is evaluated only when the user allowed it."""
+    if not _REMOTE_ALLOWED.get():
+        raise QueryError("SERVICE is refused: a query may only read the local graph")
+    return _ORIGINAL_SERVICE(ctx, part)
+
+
+def _install_service_guard() -> Any:
+    from rdflib.plugins.sparql import evaluate
+
+    original = evaluate.evalServiceQuery
+    if getattr(original, "__name__", "") != "_guarded_service":
+        evaluate.evalServiceQuery = _guarded_service
+    return original
+
+
+_ORIGINAL_SERVICE = _install_service_guard()
+
+
+def run(graph: Graph, q: NamedQuery, params: dict[str, str] | None = None, *,
+        timeout: float | None = None, allow_remote: bool = False) -> Rows:
+    """Run a named query with bound parameters over ``graph``.
+
+    With ``timeout`` (seconds), the query runs in a forked child process that
+    is stopped when the time is up; a :class:`QueryError` says so.
+    """
     params = params or {}
-    check_safe(q.text)
+    check_safe(q.text, allow_remote)
     declared = {p.name: p for p in q.params}
     unknown = sorted(set(params) - set(declared))
     if unknown:
         raise QueryError(f"query '{q.name}' has no parameter {', '.join(unknown)} (it has: {', '.join(declared) or 'none'})")
     bindings = {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
+    if timeout is None:
+        return _execute(graph, q, bindings, allow_remote)
+    if timeout <= 0:
+        raise QueryError("--timeout must be a positive number of seconds")
+    return _execute_with_timeout(graph, q, bindings, allow_remote, timeout)
+
+
+def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool) -> Rows:
+    token = _REMOTE_ALLOWED.set(allow_remote)
     try:
         result = graph.query(q.text, initBindings=bindings, initNs=PREFIXES)
+        if result.type == "ASK":
+            return Rows(["ask"], [[Literal(bool(result.askAnswer))]])
+        if result.type != "SELECT":
+            raise QueryError(f"query '{q.name}' is a {result.type}; named queries are SELECT or ASK")
+        names = [str(v) for v in result.vars or []]
+        rows = [[row[i] for i in range(len(names))] for row in result]
+        return Rows(names, rows)
+    except QueryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
         raise QueryError(f"query '{q.name}' failed: {exc}") from None
-    if result.type == "ASK":
-        return Rows(["ask"], [[Literal(bool(result.askAnswer))]])
-    if result.type != "SELECT":
-        raise QueryError(f"query '{q.name}' is a {result.type}; named queries are SELECT or ASK")
-    names = [str(v) for v in result.vars or []]
-    rows = [[row[i] for i in range(len(names))] for row in result]
-    return Rows(names, rows)
+    finally:
+        _REMOTE_ALLOWED.reset(token)
+
+
+def _execute_with_timeout(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool,
+                          timeout: float) -> Rows:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            sender.send(("ok", _execute(graph, q, bindings, allow_remote)))
+        except QueryError as exc:
+            sender.send(("error", str(exc)))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            sender.send(("error", f"query '{q.name}' failed: {exc}"))
+        finally:
+            sender.close()
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(f"query '{q.name}' stopped after {timeout:g} s (--timeout)")
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            raise QueryError(f"query '{q.name}' failed: the query process ended unexpectedly") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        receiver.close()
+    if status == "error":
+        raise QueryError(payload)
+    assert isinstance(payload, Rows)
+    return payload
 
 
 def _cell(node: Node | None) -> str:
