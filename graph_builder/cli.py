@@ -38,14 +38,43 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("path", nargs="?", type=Path, help="facts folder or .ttl/.trig/.nt/.nq file (default: the bundled facts)")
     v.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (HermiT)")
 
-    q = sub.add_parser("query", help="run a named query (or a .rq file) over the graph")
+    q = sub.add_parser("query", help="run a named query (or a .rq file, or --text) over the graph")
     q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
+    q.add_argument("--text", help="a SPARQL query given inline")
     q.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", help="bind a parameter (repeatable)")
-    q.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json", "markdown"), default="table")
-    q.add_argument("--data", type=Path, help="query this RDF file instead of building the bundled facts")
-    q.add_argument("--facts", type=Path, help="build this facts folder and query it")
+    q.add_argument("--as-of", metavar="DATE", help="bind the query's date parameter (YYYY, YYYY-MM or YYYY-MM-DD)")
+    q.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the query after this many seconds")
+    q.add_argument("--allow-remote", action="store_true", help="allow SERVICE and FROM / FROM NAMED (off by default)")
     q.add_argument("--list", action="store_true", help="list the named queries")
+    _graph_options(q)
+    _format_option(q)
+
+    for name, helptext in (("show", "the card of an entity: names, parents, units, posts, meetings, with sources"),
+                           ("timeline", "the chronological story of a person, a body or a meeting series")):
+        c = sub.add_parser(name, help=helptext)
+        c.add_argument("name", help="any name, alias, acronym or key of the entity")
+        c.add_argument("--quotes", action="store_true", help="print the quoted sentence under each source")
+        c.add_argument("--as-of", metavar="DATE", help="only what held (or cannot be told) at DATE")
+        c.add_argument("--lang", default="en", help="language of the labels (default: en)")
+        _graph_options(c)
+        _format_option(c)
+
+    k = sub.add_parser("check", help="data-quality report: contradictions, gaps, undated or single-source facts")
+    k.add_argument("facts", nargs="?", type=Path, help="facts folder (default: the bundled facts)")
+    k.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
+                   help="exit 1 when findings of this severity or worse exist (default: error)")
+    _format_option(k)
     return p
+
+
+def _graph_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, help="read this RDF file instead of building the bundled facts")
+    p.add_argument("--facts", type=Path, help="build this facts folder")
+
+
+def _format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json", "markdown"), default="table",
+                   help="output format (default: a table or card for the terminal)")
 
 
 def _err(message: str) -> None:
@@ -131,35 +160,87 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if errors or not consistent else EXIT_OK
 
 
+def _graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    if getattr(args, "data", None):
+        return _load_rdf(args.data)
+    from .pipeline import build_graph
+
+    _facts, built = build_graph(getattr(args, "facts", None))
+    return built.merged_graph()
+
+
+def _as_of(text: str | None):  # type: ignore[no-untyped-def]
+    if text is None:
+        return None
+    from .dates import DateFormatError, parse_date
+
+    try:
+        return parse_date(text)
+    except DateFormatError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import all_queries, find_query, format_rows, parse_params, run
+    from .query import NamedQuery, all_queries, find_query, format_rows, parse_params, run
 
     if args.list:
         for name, q in sorted(all_queries().items()):
             params = " ".join(f"{p.name}=<{p.type}>" for p in q.params)
             print(f"{name}  {params}\n    {q.question}")
         return EXIT_OK
-    if not args.name:
-        raise UsageError("customs-kg query: give a query name or a .rq file (or --list)")
-    q = find_query(args.name)
+    if bool(args.name) == bool(args.text):
+        raise UsageError("customs-kg query: give a query name, a .rq file or --text (or --list)")
+    q = find_query(args.name) if args.name else NamedQuery("inline", Path("<inline>"), args.text, "(inline query)")
     params = parse_params(args.param)
-    if args.data:
-        graph = _load_rdf(args.data)
-    else:
-        from .pipeline import build_graph
-
-        _facts, built = build_graph(args.facts)
-        graph = built.merged_graph()
-    rows = run(graph, q, params)
+    if args.as_of is not None:
+        _as_of(args.as_of)
+        dated = [p.name for p in q.params if p.type == "date"]
+        if len(dated) != 1:
+            raise UsageError(f"query '{q.name}' has {'no' if not dated else 'more than one'} date parameter; use --param")
+        params.setdefault(dated[0], args.as_of)
+    graph = _graph(args)
+    rows = run(graph, q, params, timeout=args.timeout, allow_remote=args.allow_remote)
     sys.stdout.write(format_rows(rows, args.format))
     return EXIT_OK
+
+
+def _card(args: argparse.Namespace, kind: str) -> int:
+    from .cards import entity_card, render, timeline
+    from .resolve import Resolver
+
+    at = _as_of(args.as_of)
+    graph = _graph(args)
+    match = Resolver.from_graph(graph).resolve_one(args.name)
+    from rdflib import URIRef
+
+    node = URIRef(match.iri)
+    card = (entity_card if kind == "show" else timeline)(graph, node, at=at, lang=args.lang)
+    sys.stdout.write(render(card, args.format, quotes=args.quotes))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    return _card(args, "show")
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    return _card(args, "timeline")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import main_check
+
+    code, report = main_check(args.facts, args.fail_on, args.format)
+    sys.stdout.write(report)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
         args = _parser().parse_args(argv)
-        handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query}[args.command]
+        handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
+                   "timeline": cmd_timeline, "check": cmd_check}[args.command]
         return handler(args)
     except FactsError as exc:
         for p in exc.problems:
