@@ -51,7 +51,7 @@ COUNT_RELATIONS = ("attendee", "member")
 FREQUENCIES = ("annual",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Loc:
     """Where a record or field was written."""
 
