@@ -152,8 +152,8 @@ def bind_value(param: Param, raw: str) -> Node:
     return Literal(raw)
 
 
-def check_safe(text: str, allow_remote: bool = False) -> None:
-    """Refuse a query that could read or write outside the local graph.
+def check_safe(text: str, allow_remote: bool = False) -> Any:
+    """Refuse a query that could read or write outside the local graph; return the parse.
 
     The query is parsed (not pattern-matched): updates are always refused;
     ``SERVICE`` in any position and ``FROM`` / ``FROM NAMED`` are refused
@@ -194,6 +194,7 @@ def check_safe(text: str, allow_remote: bool = False) -> None:
     if found and not allow_remote:
         raise QueryError(f"{sorted(set(found))[0]} is refused: a query may only read the local graph "
                          "(pass --allow-remote to let it reach other endpoints or graphs)")
+    return parsed
 
 
 @dataclass
@@ -234,23 +235,30 @@ def run(graph: Graph, q: NamedQuery, params: dict[str, str] | None = None, *,
     is stopped when the time is up; a :class:`QueryError` says so.
     """
     params = params or {}
-    check_safe(q.text, allow_remote)
+    parsed = check_safe(q.text, allow_remote)
     declared = {p.name: p for p in q.params}
     unknown = sorted(set(params) - set(declared))
     if unknown:
         raise QueryError(f"query '{q.name}' has no parameter {', '.join(unknown)} (it has: {', '.join(declared) or 'none'})")
     bindings = {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    try:
+        prepared = translateQuery(parsed, initNs=PREFIXES)
+    except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
+        raise QueryError(f"query '{q.name}' failed: {exc}") from None
     if timeout is None:
-        return _execute(graph, q, bindings, allow_remote)
+        return _execute(graph, q, bindings, allow_remote, prepared)
     if timeout <= 0:
         raise QueryError("--timeout must be a positive number of seconds")
-    return _execute_with_timeout(graph, q, bindings, allow_remote, timeout)
+    return _execute_with_timeout(graph, q, bindings, allow_remote, timeout, prepared)
 
 
-def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool) -> Rows:
+def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool,
+             prepared: Any = None) -> Rows:
     token = _REMOTE_ALLOWED.set(allow_remote)
     try:
-        result = graph.query(q.text, initBindings=bindings, initNs=PREFIXES)
+        result = graph.query(prepared if prepared is not None else q.text, initBindings=bindings, initNs=PREFIXES)
         if result.type == "ASK":
             return Rows(["ask"], [[Literal(bool(result.askAnswer))]])
         if result.type != "SELECT":
@@ -267,7 +275,7 @@ def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_
 
 
 def _execute_with_timeout(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool,
-                          timeout: float) -> Rows:
+                          timeout: float, prepared: Any = None) -> Rows:
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
@@ -275,7 +283,7 @@ def _execute_with_timeout(graph: Graph, q: NamedQuery, bindings: dict[Variable, 
 
     def child() -> None:
         try:
-            sender.send(("ok", _execute(graph, q, bindings, allow_remote)))
+            sender.send(("ok", _execute(graph, q, bindings, allow_remote, prepared)))
         except QueryError as exc:
             sender.send(("error", str(exc)))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent
