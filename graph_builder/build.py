@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -276,7 +276,7 @@ class _Statement:
         getattr(self, "k_" + self.st.kind)(self.st.values)
 
     # -- kinds ------------------------------------------------------------
-    def k_event(self, v: dict) -> None:
+    def k_event(self, v: dict[str, Any]) -> None:
         e = iri(self.st.subject)
         key = self.st.subject
         self.claim(e)
@@ -352,7 +352,7 @@ class _Statement:
                 self.add(obj, PROV.wasGeneratedBy, e)
                 self.add(e, PROV.generated, obj)
 
-    def stated_count(self, subject: URIRef, c: dict) -> None:
+    def stated_count(self, subject: URIRef, c: dict[str, Any]) -> None:
         key = str(subject).removeprefix(str(ID))
         node = ID[f"{key}/stated-count/{_sha(self.st.source + str(c['count']) + c['of'], 8)}"]
         self.add(node, RDF.type, CKG.StatedCount)
@@ -368,10 +368,10 @@ class _Statement:
             self.add(node, CKG.enumerated, Literal("true" if c["enumerated"] else "false", datatype=XSD.boolean))
         self.claim(node)
 
-    def k_stated_count(self, v: dict) -> None:
+    def k_stated_count(self, v: dict[str, Any]) -> None:
         self.stated_count(iri(v["entity"]), v)
 
-    def k_membership(self, v: dict) -> None:
+    def k_membership(self, v: dict[str, Any]) -> None:
         m = iri(self.st.subject)
         member = self.b.facts.entities[v["member"]]
         self.add(m, RDF.type, ORG.Membership)
@@ -402,7 +402,7 @@ class _Statement:
         if "on_behalf_of" in v:
             self.add(m, CKG.onBehalfOf, iri(v["on_behalf_of"]))
 
-    def k_election(self, v: dict) -> None:
+    def k_election(self, v: dict[str, Any]) -> None:
         e = iri(self.st.subject)
         for cls in ELECTION_CLASSES[v["kind"]] + (SCHEMA.Event, PROV.Activity):
             self.add(e, RDF.type, cls)
@@ -425,7 +425,7 @@ class _Statement:
             self.add(e, CKG.resultingMembership, iri(m))
         self.claim(e)
 
-    def k_part_of(self, v: dict) -> None:
+    def k_part_of(self, v: dict[str, Any]) -> None:
         unit, parent = iri(v["unit"]), iri(v["parent"])
         self.fact(unit, ORG.subOrganizationOf, parent)
         self.add(parent, ORG.hasSubOrganization, unit)
@@ -433,28 +433,28 @@ class _Statement:
             self.fact(unit, ORG.unitOf, parent)
             self.add(parent, ORG.hasUnit, unit)
 
-    def k_reports_to(self, v: dict) -> None:
+    def k_reports_to(self, v: dict[str, Any]) -> None:
         self.fact(iri(v["org"]), ORG.reportsTo, iri(v["to"]))
 
-    def k_supported_by(self, v: dict) -> None:
+    def k_supported_by(self, v: dict[str, Any]) -> None:
         self.fact(iri(v["org"]), CKG.administrativelySupportedBy, iri(v["by"]))
 
-    def k_founded(self, v: dict) -> None:
+    def k_founded(self, v: dict[str, Any]) -> None:
         self.fact(iri(v["org"]), SCHEMA.foundingDate, date_literal(v["date"]))
 
-    def k_located(self, v: dict) -> None:
+    def k_located(self, v: dict[str, Any]) -> None:
         self.fact(iri(v["entity"]), SCHEMA.location, iri(v["place"]))
 
-    def k_alias(self, v: dict) -> None:
+    def k_alias(self, v: dict[str, Any]) -> None:
         self.fact(iri(v["entity"]), SKOS.altLabel, Literal(v["text"], lang=v["lang"]))
 
-    def k_run_by(self, v: dict) -> None:
+    def k_run_by(self, v: dict[str, Any]) -> None:
         thing = self.b.facts.entities[v["thing"]]
         pred = SCHEMA.organizer if thing.type in ("Meeting", "Session", "Operation") else SCHEMA.provider
         for by in v["by"]:
             self.fact(iri(v["thing"]), pred, iri(by))
 
-    def k_recurs(self, v: dict) -> None:
+    def k_recurs(self, v: dict[str, Any]) -> None:
         series = iri(v["series"])
         schedule = ID[v["series"] + "/schedule"]
         self.fact(series, SCHEMA.eventSchedule, schedule)
@@ -463,10 +463,10 @@ class _Statement:
         self.add(schedule, SCHEMA.repeatFrequency, Literal(FREQUENCY_DURATIONS[v["frequency"]], datatype=XSD.duration))
         self.claim(schedule)
 
-    def k_description(self, v: dict) -> None:
+    def k_description(self, v: dict[str, Any]) -> None:
         self.fact(iri(v["entity"]), SCHEMA.description, Literal(v["text"], lang=self.lang))
 
-    def k_linked_to(self, v: dict) -> None:
+    def k_linked_to(self, v: dict[str, Any]) -> None:
         for to in v["to"]:
             self.fact(iri(v["thing"]), CKG.linkedTo, iri(to))
 

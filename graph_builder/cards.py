@@ -24,8 +24,10 @@ _DATE_PROPS = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear)
 _HIDDEN_TYPES = {str(RDF.Statement)}
 
 
-def key_of(node: Node) -> str:
-    """The curated key of one of our IRIs (or the IRI itself)."""
+def key_of(node: Node | None) -> str:
+    """The curated key of one of our IRIs (or the IRI itself); ``?`` for nothing."""
+    if node is None:
+        return "?"
     text = str(node)
     return text[len(str(ID)):] if text.startswith(str(ID)) else text
 
@@ -93,7 +95,9 @@ class _Reader:
         self.g = graph
         self.lang = lang
 
-    def label(self, node: Node) -> str:
+    def label(self, node: Node | None) -> str:
+        if node is None:
+            return "?"
         if isinstance(node, Literal):
             return str(node)
         best = None
@@ -132,7 +136,9 @@ class _Reader:
         return Evidence(key_of(source), str(headline) if headline else key_of(source),
                         str(published) if published else None, text)
 
-    def fact_evidence(self, s: Node, p: Node, o: Node) -> list[Evidence]:
+    def fact_evidence(self, s: Node, p: Node, o: Node | None) -> list[Evidence]:
+        if o is None:
+            return []
         return self.evidence_of(statement_iri(s, p, o))
 
     def instant(self, instant: Node | None) -> str | None:
@@ -297,9 +303,9 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
     for event in sorted(g.subjects(SCHEMA.about, node), key=lambda n: r.label(n)):
         lines.append(Line("Discussed at", r.label(event), key_of(event), evidence=r.fact_evidence(event, SCHEMA.about, node)))
     for outcome in sorted(g.subjects(CKG.outcomeObject, node), key=str):
-        event = g.value(outcome, CKG.outcomeOf)
+        of = g.value(outcome, CKG.outcomeOf)
         action = g.value(outcome, CKG.action)
-        lines.append(Line("Outcome of", f"{action} at {r.label(event)}", key_of(event), evidence=r.evidence_of(outcome)))
+        lines.append(Line("Outcome of", f"{action} at {r.label(of)}", key_of(of), evidence=r.evidence_of(outcome)))
     types = r.types(node)
     return Card(key_of(node), r.label(node), types, names, lines, str(at) if at else None)
 
@@ -394,14 +400,14 @@ def _numbering_gaps(r: _Reader, node: Node) -> list[str]:
     for meeting in _meetings_of(r, node):
         for series in r.g.objects(meeting, SCHEMA.superEvent):
             for pos in r.g.objects(meeting, SCHEMA.position):
-                by_series.setdefault(series, set()).add(int(pos))
+                by_series.setdefault(series, set()).add(int(str(pos)))
     for series, numbers in sorted(by_series.items(), key=lambda kv: str(kv[0])):
         missing = sorted(set(range(min(numbers), max(numbers) + 1)) - numbers)
         if not missing:
             continue
         runs: list[str] = []
         start = prev = missing[0]
-        for n in missing[1:] + [None]:  # type: ignore[list-item]
+        for n in [*missing[1:], None]:
             if n is not None and n == prev + 1:
                 prev = n
                 continue

@@ -303,9 +303,9 @@ def _record(spec: Mapping[str, tuple[Callable[[YValue, _Ctx], Any], bool]]) -> C
             raise _Bad(f"expected a mapping with {', '.join(spec)}")
         out: dict[str, Any] = {"_line": value.line}
         outer = ctx.field
-        for name, raw in value.items():
-            if name not in spec:
-                raise _Bad(f"unknown field '{name}' (expected {', '.join(spec)})", name.line)
+        for key in value:
+            if key not in spec:
+                raise _Bad(f"unknown field '{key}' (expected {', '.join(spec)})", key.line)
         for name, (parser, required) in spec.items():
             if name not in value or value[YStr(name, 0)] is None:
                 if required:
@@ -418,7 +418,7 @@ def _names(m: YMap, ctx: _Ctx, out: _Collector, who: str) -> Names | None:
     if not isinstance(name, YMap) or YStr("en", 0) not in name:
         out.add(ctx.file, line_of(name, m.line), "name", f"{who} needs a name with an English (en) entry, e.g. name: {{en: ...}}")
         return None
-    for section, target in (("name", pref), ("aliases", aliases)):
+    for section in ("name", "aliases"):
         value = _get(m, section)
         if value is None:
             continue
@@ -433,10 +433,10 @@ def _names(m: YMap, ctx: _Ctx, out: _Collector, who: str) -> Names | None:
                 continue
             try:
                 if section == "name":
-                    target[str(lang)] = _text(text, ctx)
+                    pref[str(lang)] = _text(text, ctx)
                 else:
                     items = text if isinstance(text, YSeq) else YSeq([text])
-                    target[str(lang)] = tuple(_text(t, ctx) for t in items)
+                    aliases[str(lang)] = tuple(_text(t, ctx) for t in items)
             except _Bad as exc:
                 out.add(ctx.file, exc.line or line_of(text, lang.line), f"{section}.{lang}", str(exc))
     return Names(pref, aliases)
@@ -663,9 +663,9 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
         others = []
     for k in others:
         out.add(file, k.line, str(k), f"unknown field (a '{kind}' statement has: quote, {kind}" + ("" if subject_types is None else ", " + ", ".join(spec)) + ")")
-    for name in body:
-        if name not in spec:
-            out.add(file, name.line, f"{kind}.{name}", f"unknown field (expected one of: {', '.join(spec)})")
+    for key in body:
+        if key not in spec:
+            out.add(file, key.line, f"{kind}.{key}", f"unknown field (expected one of: {', '.join(spec)})")
             ok = False
     for name, (parser, required) in spec.items():
         raw = body.get(YStr(name, 0))

@@ -181,7 +181,7 @@ def check_safe(text: str, allow_remote: bool = False) -> Any:
         if isinstance(node, ParseResults):
             for v in node:
                 walk(v)
-            for _k, v in node.items():
+            for _k, v in node.items():  # type: ignore[no-untyped-call]
                 walk(v)
         elif isinstance(node, dict):
             for v in node.values():
@@ -258,13 +258,14 @@ def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_
              prepared: Any = None) -> Rows:
     token = _REMOTE_ALLOWED.set(allow_remote)
     try:
-        result = graph.query(prepared if prepared is not None else q.text, initBindings=bindings, initNs=PREFIXES)
+        result = graph.query(prepared if prepared is not None else q.text,
+                             initBindings=bindings, initNs=PREFIXES)  # type: ignore[arg-type]
         if result.type == "ASK":
             return Rows(["ask"], [[Literal(bool(result.askAnswer))]])
         if result.type != "SELECT":
             raise QueryError(f"query '{q.name}' is a {result.type}; named queries are SELECT or ASK")
         names = [str(v) for v in result.vars or []]
-        rows = [[row[i] for i in range(len(names))] for row in result]
+        rows = [[row[i] for i in range(len(names))] for row in result]  # type: ignore[index]
         return Rows(names, rows)
     except QueryError:
         raise
