@@ -16,6 +16,7 @@ from .errors import CustomsKGError, FactsError, InputError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
+EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.export.FORMATS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the named queries")
     _graph_options(q)
     _format_option(q)
+    _remote_options(q, push=False)
+
+    u = sub.add_parser("push", help="replace a named graph in a graph store with the graph (Graph Store Protocol PUT)")
+    _graph_options(u)
+    _remote_options(u, push=True)
 
     for name, helptext in (("show", "the card of an entity: names, parents, units, posts, meetings, with sources"),
                            ("timeline", "the chronological story of a person, a body or a meeting series")):
@@ -64,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="exit 1 when findings of this severity or worse exist (default: error)")
     _format_option(k)
+
+    x = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD")
+    x.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="turtle",
+                   help="turtle/ntriples: the merged graph; trig/nquads: one named graph per source; "
+                        "jsonld: the merged graph (default: turtle)")
+    x.add_argument("-o", "--out", type=Path, help="output file (default: standard output); "
+                   "a folder with --graph-per-source for turtle/ntriples")
+    x.add_argument("--graph-per-source", action="store_true",
+                   help="turtle/ntriples: one file per graph in the -o folder; jsonld: the dataset with "
+                        "one @graph per source; trig/nquads: no change (always per source)")
+    x.add_argument("--facts", type=Path, help="build this facts folder (default: the bundled facts)")
     return p
 
 
@@ -75,6 +92,34 @@ def _graph_options(p: argparse.ArgumentParser) -> None:
 def _format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json", "markdown"), default="table",
                    help="output format (default: a table or card for the terminal)")
+
+
+def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
+    """Options of the commands that talk to a graph store (see graph_builder.remote)."""
+    p.add_argument("--endpoint", metavar="URL", required=False,
+                   help="the store: its base URL with --store oxigraph|virtuoso, else (generic) the Graph Store "
+                        "URL for push and the SPARQL query URL for query")
+    p.add_argument("--store", choices=("generic", "oxigraph", "virtuoso"), default="generic",
+                   help="how to find the Graph Store and query URLs under --endpoint (default: generic)")
+    if push:
+        p.add_argument("--gsp-url", metavar="URL", help="the Graph Store Protocol URL (overrides --store)")
+    p.add_argument("--query-url", metavar="URL", help="the SPARQL query URL (overrides --store)")
+    p.add_argument("--graph", metavar="IRI", default=None,
+                   help="the named graph (default: https://w3id.org/customs-kg/graph; with query, '' means the "
+                        "endpoint's default graph)")
+    p.add_argument("--user", help="user name for the store")
+    p.add_argument("--password", help="password (or set CUSTOMS_KG_PASSWORD)")
+    p.add_argument("--auth", choices=("basic", "digest"), help="authentication scheme (default: digest for "
+                   "virtuoso, basic otherwise)")
+
+
+def _endpoint(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .remote import endpoint
+
+    password = args.password if args.password is not None else (
+        os.environ.get("CUSTOMS_KG_PASSWORD") if args.user is not None else None)
+    return endpoint(args.endpoint, args.store, gsp_url=getattr(args, "gsp_url", None), query_url=args.query_url,
+                    user=args.user, password=password, auth_scheme=args.auth)
 
 
 def _err(message: str) -> None:
@@ -184,9 +229,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .query import NamedQuery, all_queries, find_query, format_rows, parse_params, run
 
     if args.list:
-        for name, q in sorted(all_queries().items()):
-            params = " ".join(f"{p.name}=<{p.type}>" for p in q.params)
-            print(f"{name}  {params}\n    {q.question}")
+        for name, named in sorted(all_queries().items()):
+            synopsis = " ".join(f"{p.name}=<{p.type}>" for p in named.params)
+            print(f"{name}  {synopsis}\n    {named.question}")
         return EXIT_OK
     if bool(args.name) == bool(args.text):
         raise UsageError("customs-kg query: give a query name, a .rq file or --text (or --list)")
@@ -198,9 +243,27 @@ def cmd_query(args: argparse.Namespace) -> int:
         if len(dated) != 1:
             raise UsageError(f"query '{q.name}' has {'no' if not dated else 'more than one'} date parameter; use --param")
         params.setdefault(dated[0], args.as_of)
-    graph = _graph(args)
-    rows = run(graph, q, params, timeout=args.timeout, allow_remote=args.allow_remote)
+    if args.endpoint or args.query_url:
+        from .remote import DEFAULT_GRAPH, run_remote
+
+        if args.data or args.facts:
+            raise UsageError("customs-kg query: --endpoint reads the store, not --data / --facts")
+        rows = run_remote(_endpoint(args), q, params, graph=DEFAULT_GRAPH if args.graph is None else args.graph,
+                          timeout=args.timeout, allow_remote=args.allow_remote)
+    else:
+        rows = run(_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
     sys.stdout.write(format_rows(rows, args.format))
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .remote import DEFAULT_GRAPH, push
+
+    if not (args.endpoint or args.gsp_url):
+        raise UsageError("customs-kg push: give --endpoint URL (or --gsp-url URL)")
+    ep = _endpoint(args)
+    graph = _graph(args)
+    push(ep, list(graph), args.graph or DEFAULT_GRAPH)
     return EXIT_OK
 
 
@@ -235,12 +298,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export, render
+    from .pipeline import build_graph
+
+    _facts, built = build_graph(args.facts)
+    if args.out is None:
+        export(built, args.format, None, args.graph_per_source)  # refuses a split without a folder
+        sys.stdout.buffer.write(render(built, args.format, args.graph_per_source).encode("utf-8"))
+        sys.stdout.flush()
+        return EXIT_OK
+    for path in export(built, args.format, args.out, args.graph_per_source):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
         args = _parser().parse_args(argv)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
-                   "timeline": cmd_timeline, "check": cmd_check}[args.command]
+                   "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
+                   "export": cmd_export}[args.command]
         return handler(args)
     except FactsError as exc:
         for p in exc.problems:

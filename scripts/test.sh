@@ -9,6 +9,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages: a Java runtime for the HermiT OWL reasoner.
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource-7)
+command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -q
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${need[@]}"

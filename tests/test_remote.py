@@ -1,0 +1,324 @@
+"""Push the graph to real graph stores and query them: Oxigraph server and Virtuoso 7.
+
+One server of each kind per module, started on 127.0.0.1 with free ports
+(tests/servers.py). For each: push the bundled graph with ``customs-kg push``,
+run every competency-question query with the parameter sets of
+tests/test_queries.py through ``customs-kg query --endpoint`` and compare
+with the local answer, push again (no duplicates), a dead port, and on
+Virtuoso wrong credentials (401). Retries and "which graph does the server
+hold after a failure" are tested through a small proxy in front of Oxigraph
+that fails on purpose.
+"""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import threading
+
+import httpx
+import pytest
+
+from conftest import run_cli
+from graph_builder import remote
+from graph_builder.query import all_queries, rows_as_strings, run
+from servers import free_port, start_oxigraph, start_virtuoso
+from test_queries import EXPECTED, QUERIES_DIR
+
+GRAPH = remote.DEFAULT_GRAPH
+QUERIES = all_queries(QUERIES_DIR)
+
+# Queries that Virtuoso 7.2.5 cannot run once their parameters are bound (by BIND, or by VALUES in the
+# top-level group): its SPARQL compiler fails with an internal error. Not yet analysed further; each is a
+# strict xfail, so a query that starts working makes the test fail and must be taken off the list.
+_SP031 = "Virtuoso 7.2.5 SP031 SPARQL compiler internal error on the bound parameter"
+_SQ074 = "Virtuoso 7.2.5 SQ074 SQL error compiling the bound query"
+VIRTUOSO_LIMITATIONS: dict[str, str] = {
+    "chair-of-series-in-year": _SP031,
+    "meeting-chair": _SP031 + " (ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED)",
+    "series-meetings": _SP031 + " (ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED)",
+    "post-holder-on-date": _SQ074,
+    "membership-network": _SQ074,
+    "undated-or-unsourced-memberships": _SQ074,
+}
+
+
+def display(rows) -> set[tuple[str, ...]]:
+    return set(rows_as_strings(rows))
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def turtle_file(build_output):
+    proc, out = build_output
+    assert proc.returncode == 0, proc.stderr
+    return out / "customs-kg.ttl"
+
+
+def auth_args(kind: str) -> list[str]:
+    return ["--user", "dba", "--password", "dba"] if kind == "virtuoso" else []
+
+
+def ep(server) -> remote.Endpoint:
+    return remote.endpoint(server.base, server.kind, user="dba" if server.kind == "virtuoso" else None,
+                           password="dba" if server.kind == "virtuoso" else None)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def pushed(request, turtle_file, built_graph):
+    """A server holding the bundled graph, pushed with the CLI."""
+    server = request.getfixturevalue(request.param)
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", server.base, "--store", server.kind,
+                   *auth_args(server.kind))
+    assert proc.returncode == 0, proc.stderr
+    assert "push: sent" in proc.stderr and f"<{GRAPH}>" in proc.stderr
+    assert remote.graph_size(ep(server), GRAPH) == len(built_graph)
+    return server
+
+
+CASES = [(name, params) for name, params, _ in EXPECTED]
+IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items()) or 'all'}"[:80] for n, p in CASES]
+
+
+def test_every_cq_query_is_covered():
+    assert {n for n, _ in CASES} == {n for n, q in QUERIES.items() if q.path.parent.name == "cq"}
+
+
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_query_gives_the_local_rows(pushed, built_graph, name, params):
+    q = QUERIES[name]
+    local = display(run(built_graph, q, params))
+    if pushed.kind == "virtuoso" and name in VIRTUOSO_LIMITATIONS and params:
+        with pytest.raises(remote.RemoteError, match="Virtuoso 37000 Error"):
+            remote.run_remote(ep(pushed), q, params)
+        pytest.xfail(VIRTUOSO_LIMITATIONS[name])
+    answer = remote.run_remote(ep(pushed), q, params)
+    assert display(answer) == local
+
+
+def test_query_command_with_endpoint_in_every_format(pushed):
+    if pushed.kind == "virtuoso":
+        pytest.xfail(VIRTUOSO_LIMITATIONS["meeting-chair"])
+    args = ["query", "meeting-chair", "--param", "series=global-rilo-meetings", "--param", "number=28",
+            "--endpoint", pushed.base, "--store", pushed.kind]
+    proc = run_cli(*args, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["head"]["vars"][:3] == ["meeting", "chair", "chairLabel"]
+    assert [b["chair"]["value"] for b in data["results"]["bindings"]] == ["https://w3id.org/customs-kg/id/rilo-cis"]
+    proc = run_cli(*args, "--format", "csv")
+    assert proc.returncode == 0 and "global-rilo-meeting-28,rilo-cis," in proc.stdout
+
+
+def test_query_with_a_hostile_string_parameter_is_a_plain_string(pushed):
+    q = QUERIES["resolve-name"]
+    rows = remote.run_remote(ep(pushed), q, {"name": 'x" } } ; DROP ALL ; SELECT * { "'})
+    assert rows.rows == []
+
+
+def test_service_is_refused_before_anything_is_sent():
+    proc = run_cli("query", "--text", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+                   "--endpoint", "http://127.0.0.1:9/", "--store", "oxigraph")
+    assert proc.returncode == 2 and "SERVICE is refused" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_second_push_replaces_and_duplicates_nothing(pushed, turtle_file, built_graph):
+    before = remote.graph_size(ep(pushed), GRAPH)
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", pushed.base, "--store", pushed.kind,
+                   *auth_args(pushed.kind))
+    assert proc.returncode == 0, proc.stderr
+    assert remote.graph_size(ep(pushed), GRAPH) == before == len(built_graph)
+
+
+def test_push_replaces_old_content(pushed, built_graph):
+    from rdflib import Literal, URIRef
+
+    extra = (URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("only in the first push"))
+    remote.push(ep(pushed), [*built_graph, extra], GRAPH, stream=io.StringIO())
+    assert remote.graph_size(ep(pushed), GRAPH) == len(built_graph) + 1
+    remote.push(ep(pushed), list(built_graph), GRAPH, stream=io.StringIO())
+    assert remote.graph_size(ep(pushed), GRAPH) == len(built_graph)
+
+
+def test_push_shows_progress_in_bytes(pushed, built_graph):
+    out = io.StringIO()
+    result = remote.push(ep(pushed), list(built_graph), GRAPH, stream=out, progress_threshold=0)
+    lines = [l for l in out.getvalue().splitlines() if "bytes sent" in l]
+    assert len(lines) >= 2 and lines[-1] == f"push: {result.bytes} of {result.bytes} bytes sent (100%)"
+
+
+def test_push_to_a_dead_port_is_a_clean_error():
+    port = free_port()
+    proc = run_cli("push", "--endpoint", f"http://127.0.0.1:{port}", "--store", "oxigraph", timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert f"cannot reach http://127.0.0.1:{port}/store" in proc.stderr
+    assert "gave up after 4 attempts" in proc.stderr
+    assert "the server still holds the previous graph" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_query_on_a_dead_port_is_a_clean_error():
+    proc = run_cli("query", "rilos", "--endpoint", f"http://127.0.0.1:{free_port()}", "--store", "oxigraph")
+    assert proc.returncode == 2 and "cannot reach" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_virtuoso_wrong_password_is_401(virtuoso, turtle_file):
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", virtuoso.base, "--store", "virtuoso",
+                   "--user", "dba", "--password", "wrong")
+    assert proc.returncode == 2, proc.stderr
+    assert "refused the credentials (HTTP 401" in proc.stderr and "internal error" not in proc.stderr
+    assert "attempt" not in proc.stderr  # 401 is not retried
+
+
+def test_virtuoso_push_without_credentials_is_refused(virtuoso, built_graph):
+    with pytest.raises(remote.RemoteError, match="HTTP 401"):
+        remote.push(remote.endpoint(virtuoso.base, "virtuoso"), list(built_graph), GRAPH, stream=io.StringIO())
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_rejected_upload_leaves_the_previous_graph(request, kind, built_graph):
+    """A body the server cannot parse is refused whole: the previous graph stays and the error says so."""
+    server = request.getfixturevalue(kind)
+    e = ep(server)
+    graph = "https://example.org/atomic-" + kind
+    remote.push(e, list(built_graph), graph, stream=io.StringIO())
+    bad = httpx.put(e.gsp_url, params={e.graph_param: graph}, content=b'<https://e.org/s> <https://e.org/p> "bad .\n',
+                    headers={"Content-Type": "text/turtle"}, auth=e.auth)
+    assert bad.status_code >= 400
+    assert remote.graph_size(e, graph) == len(built_graph)
+
+
+# --- Retries and the state after a failure, through a proxy that fails on purpose ------------
+
+class FlakyProxy:
+    """Forwards to a real server; answers the first ``fail`` PUTs with ``status`` instead."""
+
+    def __init__(self, target: str, fail: int, status: int = 503):
+        self.target, self.fail, self.status, self.puts = target, fail, status, 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):  # quiet
+                pass
+
+            def _forward(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if method == "PUT":
+                    proxy.puts += 1
+                    if proxy.puts <= proxy.fail:
+                        self.send_response(proxy.status)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                r = httpx.request(method, proxy.target + self.path, content=body, headers=headers)
+                self.send_response(r.status_code)
+                for k, v in r.headers.items():
+                    if k.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(r.content)))
+                self.end_headers()
+                self.wfile.write(r.content)
+
+            def do_PUT(self):  # noqa: N802
+                self._forward("PUT")
+
+            def do_POST(self):  # noqa: N802
+                self._forward("POST")
+
+            def do_GET(self):  # noqa: N802
+                self._forward("GET")
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_transient_503_is_retried_with_backoff(oxigraph, built_graph):
+    graph = "https://example.org/retry"
+    delays: list[float] = []
+    out = io.StringIO()
+    with FlakyProxy(oxigraph.base, fail=2, status=503) as proxy:
+        result = remote.push(remote.endpoint(proxy.base, "oxigraph"), list(built_graph), graph, stream=out,
+                             sleep=delays.append)
+        assert proxy.puts == 3
+    assert result.attempts == 3 and delays == [remote.BACKOFF, remote.BACKOFF * 2]
+    assert out.getvalue().count("retrying in") == 2
+    assert remote.graph_size(remote.endpoint(oxigraph.base, "oxigraph"), graph) == len(built_graph)
+
+
+def test_retries_are_bounded_and_the_error_says_the_previous_graph_stays(oxigraph, built_graph):
+    graph = "https://example.org/bounded"
+    real = remote.endpoint(oxigraph.base, "oxigraph")
+    remote.push(real, list(built_graph)[:10], graph, stream=io.StringIO())
+    delays: list[float] = []
+    with FlakyProxy(oxigraph.base, fail=100, status=502) as proxy:
+        with pytest.raises(remote.RemoteError) as info:
+            remote.push(remote.endpoint(proxy.base, "oxigraph"), list(built_graph), graph, stream=io.StringIO(),
+                        sleep=delays.append)
+        assert proxy.puts == remote.RETRIES + 1
+    assert len(delays) == remote.RETRIES
+    message = str(info.value)
+    assert "HTTP 502" in message and f"gave up after {remote.RETRIES + 1} attempts" in message
+    assert f"the server still holds the previous graph <{graph}> (10 triples)" in message
+
+
+def test_failure_after_the_server_applied_the_put_says_it_holds_the_new_graph(oxigraph, built_graph):
+    """The server stored the graph but the answer was lost (here: a 500 from the proxy after forwarding)."""
+    graph = "https://example.org/applied"
+
+    class Applying(FlakyProxy):
+        pass
+
+    with FlakyProxy(oxigraph.base, fail=0) as proxy:
+        # Forward the PUT, then pretend the answer failed: wrap the handler's PUT.
+        handler = proxy.server.RequestHandlerClass
+        original = handler.do_PUT
+
+        def do_put(self):  # noqa: ANN001
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            httpx.put(proxy.target + self.path, content=body, headers={"Content-Type": self.headers["Content-Type"]})
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        handler.do_PUT = do_put
+        try:
+            with pytest.raises(remote.RemoteError) as info:
+                remote.push(remote.endpoint(proxy.base, "oxigraph"), list(built_graph), graph, stream=io.StringIO())
+        finally:
+            handler.do_PUT = original
+    assert f"the server holds the new graph <{graph}> ({len(built_graph)} triples)" in str(info.value)
+
+
+def test_values_binding_is_placed_in_the_top_level_group():
+    q = QUERIES["meeting-chair"]
+    text = remote.bind_with_values(q, {"series": "global-rilo-meetings", "number": "28"})
+    assert 'VALUES (?number ?series) { ("28"^^<http://www.w3.org/2001/XMLSchema#integer> ' \
+           '<https://w3id.org/customs-kg/id/global-rilo-meetings>) }' in text
+    with pytest.raises(Exception, match="no parameter"):
+        remote.bind_with_values(q, {"nope": "1"})
