@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("--as-of", metavar="DATE", help="only what held (or cannot be told) at DATE")
         c.add_argument("--lang", default="en", help="language of the labels (default: en)")
         _graph_options(c)
+        _remote_options(c, push=False)
         _format_option(c)
 
     k = sub.add_parser("check", help="data-quality report: contradictions, gaps, undated or single-source facts")
@@ -206,6 +207,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    if args.command in ("show", "timeline") and (args.endpoint or args.query_url):
+        from .remote import DEFAULT_GRAPH, fetch_graph
+
+        if args.data or args.facts:
+            raise UsageError(f"customs-kg {args.command}: --endpoint reads the store, not --data / --facts")
+        return fetch_graph(_endpoint(args), DEFAULT_GRAPH if args.graph is None else args.graph)
     if getattr(args, "data", None):
         return _load_rdf(args.data)
     from .pipeline import build_graph

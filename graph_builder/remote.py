@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, TextIO
 
 import httpx
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import CustomsKGError
@@ -273,6 +273,24 @@ def graph_triples(ep: Endpoint, graph: str, client: httpx.Client | None = None) 
     rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}",
                          client=client, what="reading the graph back")
     return {_norm((r[0], r[1], r[2])) for r in rows.rows}  # type: ignore[arg-type]
+
+
+def fetch_graph(ep: Endpoint, graph: str) -> Graph:
+    """The server's named graph (or its default graph for ``''``) as a local rdflib Graph.
+
+    ``show`` and ``timeline`` read the graph with rdflib's triple API, so with
+    ``--endpoint`` they fetch the graph once and work on the copy.
+    """
+    where = f"GRAPH {iri_ref(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ {where} }}", what="reading the graph")
+    g = Graph()
+    for s, p, o in rows.rows:
+        if s is not None and p is not None and o is not None:
+            g.add((s, p, o))
+    if len(g) == 0:
+        raise RemoteError(f"the graph <{graph}> at {ep.query_url} is empty or does not exist (push it first)" if graph
+                          else f"the default graph at {ep.query_url} is empty")
+    return g
 
 
 def graph_size(ep: Endpoint, graph: str, client: httpx.Client | None = None) -> int:

@@ -322,3 +322,21 @@ def test_values_binding_is_placed_in_the_top_level_group():
            '<https://w3id.org/customs-kg/id/global-rilo-meetings>) }' in text
     with pytest.raises(Exception, match="no parameter"):
         remote.bind_with_values(q, {"nope": "1"})
+
+
+@pytest.mark.parametrize("command,name", [("show", "Bakanov"), ("show", "RILO-Koln"), ("timeline", "Global RILO Meeting")])
+def test_show_and_timeline_read_the_store(pushed, command, name):
+    # the card drawn from the store's copy is the card drawn from the local build
+    local = run_cli(command, name, "--quotes")
+    assert local.returncode == 0, local.stderr
+    remote_run = run_cli(command, name, "--quotes", "--endpoint", pushed.base, "--store", pushed.kind,
+                         *auth_args(pushed.kind))
+    assert remote_run.returncode == 0, remote_run.stderr
+    assert remote_run.stdout == local.stdout
+
+
+def test_show_from_an_empty_graph_is_a_clean_error(oxigraph):
+    proc = run_cli("show", "Bakanov", "--endpoint", oxigraph.base, "--store", "oxigraph", "--graph", "urn:nothing:here")
+    assert proc.returncode == 2
+    assert "is empty or does not exist (push it first)" in proc.stderr
+    assert "Traceback" not in proc.stderr
