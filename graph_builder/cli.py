@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -128,28 +129,9 @@ def _err(message: str) -> None:
 
 
 def _load_rdf(path: Path):  # type: ignore[no-untyped-def]
-    from rdflib import Dataset
+    from .rdfinput import read_rdf
 
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unsupported RDF file type '{path.suffix}' (use {', '.join(RDF_FORMATS)})")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    ds = Dataset(default_union=True)
-    try:
-        data = path.read_bytes()
-        ds.parse(data=data.decode("utf-8"), format=fmt, publicID="urn:customs-kg:input/")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    except Exception as exc:  # noqa: BLE001 - parsers raise many kinds
-        line = getattr(exc, "lines", None) or getattr(exc, "line", None) or 0
-        raise InputError(f"{path}:{line}: error: syntax: {str(exc).strip().splitlines()[0][:300]}") from None
-    from rdflib import Graph
-
-    g = Graph()
-    for t in ds.triples((None, None, None)):
-        g.add(t)
-    return g
+    return read_rdf(path)
 
 
 def _report_violations(violations, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
@@ -334,7 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"{len(exc.problems)} problem(s) in the facts; nothing was written")
         return EXIT_USAGE
     except CustomsKGError as exc:
-        _err(f"error: {exc}")
+        message = str(exc)
+        # located messages ("file:line: error: field: ...") are printed as they are
+        _err(message if re.match(r"^\S.*?: error: ", message) else f"error: {message}")
         return exc.exit_code
     except KeyboardInterrupt:
         _err("interrupted")

@@ -177,6 +177,8 @@ def parse_yaml(data: bytes, path: Path) -> YValue:
         problem = (exc.problem or exc.context or "malformed YAML").strip()
         if "\\t" in problem or "tab" in problem.lower():
             problem = "a tab character where YAML needs spaces (" + problem + ")"
+        else:
+            problem += " (look for an unclosed quote or a wrong indentation on this line or above it)"
         raise fail(line, "syntax", problem) from None
     except YAMLError as exc:
         raise fail(0, "syntax", str(exc).strip().splitlines()[0]) from None
