@@ -41,12 +41,37 @@ def build_output(tmp_path_factory):
     return proc, out
 
 
+NETGUARD = ROOT / "tests" / "netguard"
+
+
 def cli_env(**extra: str) -> dict[str, str]:
-    """The environment of a CLI subprocess: this checkout's package first on the path."""
+    """The environment of a CLI subprocess: this checkout's package first on the path, and
+    the network guard (tests/netguard/sitecustomize.py) loaded at start-up."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(NETGUARD), str(ROOT), env.get("PYTHONPATH", "")) if p)
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_guard(tmp_path_factory):
+    """Make any connection off this machine fatal, here and in every CLI subprocess."""
+    log = tmp_path_factory.mktemp("netguard") / "connections.log"
+    log.touch()
+    os.environ["CUSTOMS_KG_NETGUARD_LOG"] = str(log)
+    sys.path.insert(0, str(NETGUARD))
+    import sitecustomize  # noqa: F401 - the guard installs itself on import
+
+    if getattr(sitecustomize, "install", None) is None:  # another sitecustomize was imported first
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("customs_kg_netguard", NETGUARD / "sitecustomize.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    yield log
+    attempts = log.read_text(encoding="utf-8")
+    assert attempts == "", f"connections off this machine were attempted:\n{attempts}"
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
