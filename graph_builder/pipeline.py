@@ -12,7 +12,7 @@ from .build import Build, build
 from .facts import Facts, load_facts
 from .namespaces import CKG, FOAF, ORG, PROV, RDF, SCHEMA
 from .paths import default_facts_dir
-from .serialize import trig, turtle, write_atomic
+from .serialize import trig, turtle
 from .validate import Violation, shacl_validate
 
 TURTLE_NAME = "customs-kg.ttl"
@@ -56,12 +56,12 @@ def build_and_validate(facts_dir: Path | None = None) -> Result:
 
 
 def write_outputs(built: Build, out_dir: Path) -> list[Path]:
-    """Write the merged Turtle and the per-source TriG atomically."""
-    ttl = out_dir / TURTLE_NAME
-    tg = out_dir / TRIG_NAME
-    write_atomic(ttl, turtle(built.merged(), header=HEADER))
-    write_atomic(tg, trig(built.quads(), header=HEADER))
-    return [ttl, tg]
+    """Publish the merged Turtle and the per-source TriG as one build (see :mod:`publish`)."""
+    from .publish import publish
+
+    publish(out_dir, {TURTLE_NAME: turtle(built.merged(), header=HEADER).encode("utf-8"),
+                      TRIG_NAME: trig(built.quads(), header=HEADER).encode("utf-8")})
+    return [out_dir / TURTLE_NAME, out_dir / TRIG_NAME]
 
 
 SUMMARY_CLASSES = (

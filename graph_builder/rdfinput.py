@@ -77,6 +77,9 @@ def read_rdf(path: Path) -> Graph:
         raise InputError(f"{path}: error: format: unsupported RDF file type '{path.suffix}' (use {', '.join(FORMATS)})")
     if not path.is_file():
         raise InputError(f"{path}: error: file: no such file")
+    from .publish import verify
+
+    verify(path)
     if path.stat().st_size > MAX_BYTES:
         raise InputError(f"{path}: error: file: the file is larger than {MAX_BYTES} bytes")
     data = path.read_bytes()

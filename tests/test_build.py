@@ -31,7 +31,7 @@ def test_build_prints_summary_and_writes_turtle_and_trig(build_output):
     assert summary["OWL consistency (HermiT)"] == "consistent"
     assert (out / "customs-kg.ttl").stat().st_size > 10_000
     assert (out / "customs-kg.trig").stat().st_size > 10_000
-    assert sorted(p.name for p in out.iterdir()) == ["customs-kg.trig", "customs-kg.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == ["customs-kg.trig", "customs-kg.ttl", "manifest.json"]
     # the atomic writer's temporary file is private; the published file is not
     mask = os.umask(0)
     os.umask(mask)
