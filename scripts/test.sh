@@ -11,6 +11,8 @@ need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource-7)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+# Chromium for the browser tests of the `viz` pages (tests/test_viz.py; Playwright drives it).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -q
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${need[@]}"
