@@ -1,0 +1,609 @@
+"""Benchmark: the project's pipeline against the rdflib + pyshacl baseline, on synthetic facts.
+
+    python bench/run.py [--sizes 10k,100k,1M] [--runs 3] [--with-10m] [--out bench/RESULTS.md]
+
+For each size it generates facts with ``customs-kg synth`` (seed 0), then runs
+each measured step in its own child process (``python bench/run.py --step
+...``), side by side for the project and the baseline, and reads the child's
+peak memory (max RSS) from ``os.wait4`` (the per-child form of
+``getrusage(RUSAGE_CHILDREN)``, which only gives the maximum over all children
+so far). Times are medians of ``--runs`` runs, measured inside the child (the
+interpreter start and imports are not counted, except for the cold-start
+step, which is wall-clock from the parent). The report goes to
+``bench/RESULTS.md`` (see ``bench/README.md``).
+
+Project   = what the ``customs-kg`` commands run (``build --no-reason``,
+            ``validate.shacl_validate``, ``export``, ``query`` on the graph the
+            CLI's ``query`` reads; Oxigraph from ``graph_builder.store`` as an
+            extra column when that module offers ``memory_store``).
+Baseline  = the same facts mapped by the project's builder into an rdflib
+            memory ``Graph``, rdflib SPARQL, rdflib's Turtle serializer, pyshacl.
+Floor     = ``pyoxigraph.parse`` streaming through the same triples as N-Triples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+SHOW_NAME = "RILO CIS"
+STEP_TIMEOUT = 3600.0
+
+
+# ---------------------------------------------------------------------------
+# Steps, run in child processes. Each prints one JSON object on stdout.
+# ---------------------------------------------------------------------------
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def _shapes_and_ontology() -> tuple[Any, Any]:
+    from graph_builder.validate import ontology_graph, shapes_graph
+
+    return shapes_graph(), ontology_graph()
+
+
+def step_full_project(facts: Path, work: Path) -> dict[str, Any]:
+    """`customs-kg build FACTS -o OUT --no-reason`: load, build, validate, write Turtle + TriG."""
+    import contextlib
+    import io
+
+    from graph_builder.cli import main
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(io.StringIO()):
+        seconds, code = _timed(lambda: main(["build", str(facts), "-o", str(work / "out-project"), "--no-reason"]))
+    triples = next((line.split()[-1] for line in buf.getvalue().splitlines() if line.startswith("triples ")), "?")
+    return {"seconds": seconds, "exit": code, "triples": triples}
+
+
+def step_full_baseline(facts: Path, work: Path) -> dict[str, Any]:
+    """Load + map (the project's builder), rdflib Graph, pyshacl, rdflib Turtle serializer."""
+    import pyshacl
+
+    from graph_builder.build import build
+    from graph_builder.facts import load_facts
+
+    def run() -> int:
+        built = build(load_facts(facts))
+        graph = built.merged_graph()
+        shapes, onto = _shapes_and_ontology()
+        pyshacl.validate(graph, shacl_graph=shapes, ont_graph=onto, inference="none", advanced=True,
+                         allow_warnings=True)
+        (work / "baseline.ttl").write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+        return len(graph)
+
+    seconds, n = _timed(run)
+    return {"seconds": seconds, "triples": n}
+
+
+def step_build(facts: Path, work: Path, impl: str) -> dict[str, Any]:
+    """Facts -> graph. Project: load_facts + build (+ Oxigraph store when the CLI's query reads one);
+    baseline: load_facts + build + rdflib memory Graph."""
+    from graph_builder.pipeline import build_graph
+
+    if impl == "project":
+        seconds, (_f, built) = _timed(lambda: build_graph(facts))
+        return {"seconds": seconds}
+    seconds, g = _timed(lambda: build_graph(facts)[1].merged_graph())
+    return {"seconds": seconds, "triples": len(g)}
+
+
+def step_validate(facts: Path, work: Path, impl: str) -> dict[str, Any]:
+    """SHACL validation of the built graph (the build itself is not timed)."""
+    from graph_builder.pipeline import build_graph
+
+    _f, built = build_graph(facts)
+    graph = built.merged_graph()
+    shapes, onto = _shapes_and_ontology()
+    if impl == "project":
+        from graph_builder.validate import shacl_validate
+
+        seconds, out = _timed(lambda: shacl_validate(graph, built.origins, shapes=shapes, ontology=onto))
+        return {"seconds": seconds, "violations": sum(1 for v in out if v.severity == "Violation")}
+    import pyshacl
+
+    seconds, (conforms, _r, _t) = _timed(lambda: pyshacl.validate(
+        graph, shacl_graph=shapes, ont_graph=onto, inference="none", advanced=True, allow_warnings=True))
+    return {"seconds": seconds, "conforms": bool(conforms)}
+
+
+def step_export(facts: Path, work: Path, impl: str) -> dict[str, Any]:
+    """Turtle export of the built graph (the build itself is not timed)."""
+    from graph_builder.pipeline import build_graph
+
+    _f, built = build_graph(facts)
+    if impl == "project":
+        from graph_builder.export import export
+
+        seconds, _ = _timed(lambda: export(built, "turtle", work / "project.ttl", False))
+        return {"seconds": seconds, "bytes": (work / "project.ttl").stat().st_size}
+    graph = built.merged_graph()
+    seconds, data = _timed(lambda: graph.serialize(format="turtle", encoding="utf-8"))
+    return {"seconds": seconds, "bytes": len(data)}
+
+
+def step_ntriples(facts: Path, work: Path) -> dict[str, Any]:
+    """Write the merged graph as N-Triples (input of the parse floor and the baseline's query graph)."""
+    from graph_builder.export import export
+    from graph_builder.pipeline import build_graph
+
+    _f, built = build_graph(facts)
+    export(built, "ntriples", work / "graph.nt", False)
+    return {"seconds": 0.0, "triples": len(built.merged())}
+
+
+def step_floor(facts: Path, work: Path) -> dict[str, Any]:
+    """pyoxigraph.parse streaming through the N-Triples: the parse floor."""
+    import pyoxigraph
+
+    def run() -> int:
+        n = 0
+        for _t in pyoxigraph.parse(path=str(work / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES):
+            n += 1
+        return n
+
+    seconds, n = _timed(run)
+    return {"seconds": seconds, "triples": n}
+
+
+def _queries() -> dict[str, Any]:
+    from graph_builder.query import iter_named
+
+    return {q.name: q for q in sorted(iter_named("cq"), key=lambda q: q.name)}
+
+
+def _params(work: Path, q: Any) -> dict[str, str]:
+    from graph_builder.synth import MANIFEST, query_params
+
+    manifest = json.loads((work / "facts" / MANIFEST).read_text(encoding="utf-8"))
+    required = tuple(p.name for p in q.params if not p.doc.startswith("optional"))
+    return query_params(manifest, q.name, required)
+
+
+def project_query_graph(facts: Path) -> Any:
+    """The graph `customs-kg query NAME --facts FACTS` evaluates queries on."""
+    from graph_builder import cli
+
+    args = cli._parser().parse_args(["query", "entity-names", "--facts", str(facts)])
+    return cli._graph(args)
+
+
+def step_queries(facts: Path, work: Path, impl: str, runs: int, query_limit: float) -> dict[str, Any]:
+    """Every named query (queries/cq), `runs` times each; loading is not timed."""
+    from rdflib import Graph
+
+    if impl == "project":
+        graph = project_query_graph(facts)
+        engine = type(graph).__module__.split(".")[0]
+    elif impl == "oxigraph":
+        from graph_builder.pipeline import build_graph
+        from graph_builder.store import memory_store
+
+        graph = memory_store(build_graph(facts)[1].quads())
+        engine = "pyoxigraph"
+    else:
+        graph = Graph()
+        graph.parse(str(work / "graph.nt"), format="nt")
+        engine = "rdflib"
+    import signal
+
+    class Slow(Exception):
+        pass
+
+    def alarm(_sig: int, _frame: Any) -> None:
+        raise Slow()
+
+    signal.signal(signal.SIGALRM, alarm)
+    out: dict[str, Any] = {"engine": engine, "queries": {}}
+    for name, q in _queries().items():
+        params = _params(work, q)
+        times, rows = [], -1
+        for _ in range(runs):
+            signal.alarm(int(query_limit))
+            try:
+                times.append(_one(graph, q, params, impl))
+            except Slow:
+                times.append(None)
+                break
+            finally:
+                signal.alarm(0)
+        if None in times:
+            out["queries"][name] = {"median": None, "rows": -1, "params": params, "note": f"> {query_limit:.0f} s"}
+            continue
+        out["queries"][name] = {"median": statistics.median(t for t, _r in times), "rows": times[-1][1], "params": params}
+    return out
+
+
+def _one(graph: Any, q: Any, params: dict[str, str], impl: str) -> tuple[float, int]:
+    from rdflib.term import Variable
+
+    from graph_builder.namespaces import PREFIXES
+    from graph_builder.query import bind_value, run
+
+    if impl == "baseline":  # rdflib's engine as a user calls it: Graph.query with initBindings
+        declared = {p.name: p for p in q.params}
+        bindings = {Variable(k): bind_value(declared[k], v) for k, v in params.items()}
+        t, res = _timed(lambda: list(graph.query(q.text, initBindings=bindings, initNs=PREFIXES)))
+        return t, len(res)
+    t, res = _timed(lambda: run(graph, q, params))  # the project's query function, as `customs-kg query`
+    return t, len(res.rows)
+
+
+def _find_incremental() -> Callable[..., Any] | None:
+    import importlib
+
+    for module in ("graph_builder.store", "graph_builder.pipeline", "graph_builder.incremental"):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        for name in ("incremental_build", "incremental_rebuild", "rebuild_incremental", "update_store"):
+            fn = getattr(mod, name, None)
+            if callable(fn):
+                return fn  # type: ignore[no-any-return]
+    return None
+
+
+def _touch_one_source(facts: Path) -> Path:
+    """Change one facts file: the publication date of the first meeting's article."""
+    path = sorted((facts / "sources").glob("synthetic-org-0001-council-session-*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("  published: "):
+            lines[i] = '  published: "2024"\n' if '"2024"' not in line else '  published: "2023"\n'
+            break
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def step_incremental(facts: Path, work: Path, impl: str) -> dict[str, Any]:
+    """Rebuild after one facts file changed. Project: graph_builder's incremental build, if it has one;
+    baseline: the full baseline build again."""
+    if impl == "baseline":
+        _touch_one_source(facts)
+        return step_full_baseline(facts, work)
+    fn = _find_incremental()
+    if fn is None:
+        return {"seconds": None, "note": "not available yet (no incremental_build in graph_builder)"}
+    import inspect
+
+    store = work / "store-incremental"
+    try:
+        fn(facts, store)  # first build (not timed)
+        _touch_one_source(facts)
+        seconds, _ = _timed(lambda: fn(facts, store))
+    except TypeError as exc:
+        return {"seconds": None, "note": f"{fn.__module__}.{fn.__name__}{inspect.signature(fn)}: {exc}"}
+    return {"seconds": seconds, "function": f"{fn.__module__}.{fn.__name__}"}
+
+
+def child_main(args: argparse.Namespace) -> None:
+    facts, work = Path(args.facts), Path(args.work)
+    step = args.step
+    if step == "full":
+        out = step_full_project(facts, work) if args.impl == "project" else step_full_baseline(facts, work)
+    elif step in ("build", "validate", "export", "incremental"):
+        out = globals()[f"step_{step}"](facts, work, args.impl)
+    elif step == "queries":
+        out = step_queries(facts, work, args.impl, args.runs, args.query_timeout)
+    else:
+        out = globals()[f"step_{step}"](facts, work)
+    print(json.dumps(out))
+
+
+# ---------------------------------------------------------------------------
+# The parent: generate, run children, report.
+# ---------------------------------------------------------------------------
+
+def run_child(argv: list[str], timeout: float = STEP_TIMEOUT) -> tuple[dict[str, Any], float, float]:
+    """Run a child; return (its JSON, wall seconds, peak RSS in MiB) from os.wait4's rusage."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
+        deadline = t + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                _pid, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                return {"error": f"timeout after {timeout:.0f} s"}, time.perf_counter() - t, usage.ru_maxrss / 1024
+            time.sleep(0.01)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace").strip().splitlines()
+        if proc.returncode != 0 or not text:
+            return {"error": err.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]}, wall, usage.ru_maxrss / 1024
+        return json.loads(text[-1]), wall, usage.ru_maxrss / 1024
+
+
+def measure(step: str, impl: str, facts: Path, work: Path, runs: int, timeout: float) -> dict[str, Any]:
+    """Median time and peak memory of a step over `runs` child processes."""
+    results = []
+    for _ in range(runs):
+        data, wall, rss = run_child([sys.executable, __file__, "--step", step, "--impl", impl, "--facts", str(facts),
+                                     "--work", str(work)], timeout)
+        data["rss"] = rss
+        results.append(data)
+        if "error" in data or data.get("seconds") is None:
+            return data
+    return {"seconds": statistics.median(r["seconds"] for r in results), "rss": max(r["rss"] for r in results),
+            **{k: v for k, v in results[-1].items() if k not in ("seconds", "rss")}}
+
+
+def cold_show(runs: int) -> dict[str, Any]:
+    """Wall-clock of `customs-kg show NAME` on the bundled graph, a new process each time."""
+    import shutil
+
+    exe = shutil.which("customs-kg")
+    argv = [exe] if exe else [sys.executable, "-m", "graph_builder"]
+    times, rss = [], 0.0
+    for _ in range(runs):
+        data, wall, peak = run_child_raw(argv + ["show", SHOW_NAME])
+        times.append(wall)
+        rss = max(rss, peak)
+    return {"seconds": statistics.median(times), "rss": rss, "command": " ".join(["customs-kg" if exe else "python -m graph_builder", "show", repr(SHOW_NAME)])}
+
+
+def run_child_raw(argv: list[str]) -> tuple[int, float, float]:
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, time.perf_counter() - t, usage.ru_maxrss / 1024
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+
+    def ver(pkg: str) -> str:
+        try:
+            return metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    libs = ", ".join(f"{p} {ver(p)}" for p in ("rdflib", "pyshacl", "pyoxigraph", "ruamel.yaml"))
+    return [f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}",
+            f"- {platform.system()} {platform.release()}; Python {platform.python_version()}; {libs}"]
+
+
+def fmt_s(x: Any, note: str = "n/a") -> str:
+    if x is None:
+        return note
+    if x >= 100:
+        return f"{x:.0f} s"
+    if x >= 1:
+        return f"{x:.2f} s"
+    return f"{x * 1000:.0f} ms" if x >= 0.01 else f"{x * 1000:.1f} ms"
+
+
+def mib(data: dict[str, Any]) -> str:
+    return f"{data['rss']:.0f} MiB" if "rss" in data else "n/a"
+
+
+def ratio(base: Any, mine: Any) -> str:
+    if not base or not mine:
+        return "n/a"
+    return f"{base / mine:.1f}×"
+
+
+def run_size(label: str, triples: int, runs: int, root: Path, timeout: float, query_timeout: float,
+             log: Callable[[str], None]) -> dict[str, Any]:
+    from graph_builder.synth import generate
+
+    work = root / label
+    facts = work / "facts"
+    work.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    generate(facts, triples, 0)
+    res: dict[str, Any] = {"label": label, "target": triples, "generate": time.perf_counter() - t}
+    log(f"[{label}] generated in {res['generate']:.1f} s")
+    nt, _w, _r = run_child([sys.executable, __file__, "--step", "ntriples", "--impl", "project", "--facts", str(facts),
+                            "--work", str(work)], timeout)
+    res["triples"] = nt.get("triples")
+    log(f"[{label}] {res['triples']} triples")
+    res["floor"] = measure("floor", "project", facts, work, runs, timeout)
+    for step in ("full", "build", "validate", "export"):
+        for impl in ("project", "baseline"):
+            res[f"{step}:{impl}"] = measure(step, impl, facts, work, runs, timeout)
+            log(f"[{label}] {step} {impl}: {fmt_s(res[f'{step}:{impl}'].get('seconds'))} "
+                f"{res[f'{step}:{impl}'].get('error', '')}")
+    impls = ["project", "baseline"]
+    try:
+        import graph_builder.store as store
+
+        if hasattr(store, "memory_store"):
+            impls.append("oxigraph")
+    except ImportError:
+        pass
+    for impl in impls:
+        data, _w, rss = run_child([sys.executable, __file__, "--step", "queries", "--impl", impl, "--facts", str(facts),
+                                   "--work", str(work), "--runs", str(runs), "--query-timeout", str(query_timeout)], timeout)
+        data["rss"] = rss
+        res[f"queries:{impl}"] = data
+        log(f"[{label}] queries {impl}: {data.get('error', 'done')}")
+    for impl in ("project", "baseline"):
+        res[f"incremental:{impl}"] = measure("incremental", impl, facts, work, 1 if impl == "baseline" else runs, timeout)
+        log(f"[{label}] incremental {impl}: {fmt_s(res[f'incremental:{impl}'].get('seconds'))}")
+    return res
+
+
+def report(results: list[dict[str, Any]], show: dict[str, Any], runs: int) -> str:
+    out = ["# Benchmark results", "",
+           f"Written by `python bench/run.py` on {time.strftime('%Y-%m-%d')}; medians of {runs} runs, each step in "
+           "its own child process; peak memory is the child's max RSS (`os.wait4`). See `bench/README.md` for what "
+           "each step does and how to run it.", "", "Machine:", ""] + machine() + [""]
+    for r in results:
+        floor = r["floor"].get("seconds")
+        out += [f"## {r['label']} (target {r['target']:,} triples; built graph {r['triples']:,} triples; "
+                f"facts generated in {r['generate']:.1f} s)", "",
+                "| step | project | baseline (rdflib + pyshacl) | project vs baseline | project / parse floor | "
+                "peak memory project | peak memory baseline |", "|---|---|---|---|---|---|---|"]
+        out.append(f"| parse floor: `pyoxigraph.parse` of the N-Triples | {fmt_s(floor)} | | | 1.0× | "
+                   f"{r['floor'].get('rss', 0):.0f} MiB | |")
+        names = {"full": "full build: facts → validated graph → Turtle (+TriG for the project)",
+                 "build": "build from facts", "validate": "SHACL validation", "export": "Turtle export",
+                 "incremental": "rebuild after one facts file changes"}
+        for step in ("full", "build", "validate", "export", "incremental"):
+            p, b = r[f"{step}:project"], r[f"{step}:baseline"]
+            ps, bs = p.get("seconds"), b.get("seconds")
+            pcell = fmt_s(ps) if ps is not None else (p.get("note") or p.get("error") or "n/a")
+            bcell = fmt_s(bs) if bs is not None else str(b.get("error", "n/a"))
+            out.append(f"| {names[step]} | {pcell} | {bcell} | {ratio(bs, ps)} | "
+                       f"{(f'{ps / floor:.0f}×' if ps and floor else 'n/a')} | "
+                       f"{mib(p) if ps is not None else 'n/a'} | {mib(b)} |")
+        qp, qb = r["queries:project"], r["queries:baseline"]
+        qo = r.get("queries:oxigraph")
+        out += ["", f"Queries (`queries/cq`; project engine: {qp.get('engine', '?')}; peak memory: project "
+                f"{qp.get('rss', 0):.0f} MiB, baseline {qb.get('rss', 0):.0f} MiB"
+                + (f", Oxigraph store {qo.get('rss', 0):.0f} MiB" if qo else "") + "):", "",
+                "| query | parameters | rows | project | baseline (rdflib) | project vs baseline |"
+                + (" Oxigraph store (`graph_builder.store`) | Oxigraph vs baseline |" if qo else ""),
+                "|---|---|---|---|---|---|" + ("---|---|" if qo else "")]
+        for name, pq in sorted(qp.get("queries", {}).items()):
+            bq = qb.get("queries", {}).get(name, {})
+            params = ", ".join(f"{k}={v}" for k, v in pq["params"].items()) or "none"
+            rows = pq["rows"] if pq["rows"] >= 0 else bq.get("rows", "?")
+            line = (f"| {name} | {params} | {rows} | {fmt_s(pq['median'], pq.get('note', 'n/a'))} | "
+                    f"{fmt_s(bq.get('median'), bq.get('note', 'n/a'))} | {ratio(bq.get('median'), pq['median'])} |")
+            if qo:
+                oq = qo.get("queries", {}).get(name, {})
+                line += (f" {fmt_s(oq.get('median'), oq.get('note', 'n/a'))} | "
+                         f"{ratio(bq.get('median'), oq.get('median'))} |")
+            out.append(line)
+        for impl, q in (("project", qp), ("baseline", qb), ("oxigraph", qo)):
+            if q and "error" in q:
+                out.append(f"\n{impl} queries failed: {q['error']}")
+        out.append("")
+    out += [f"## Cold start", "", f"`{show['command']}` on the bundled graph, wall-clock from a new process: "
+            f"median {fmt_s(show['seconds'])}, peak memory {show['rss']:.0f} MiB.", ""]
+    out += targets(results, show)
+    return "\n".join(out) + "\n"
+
+
+def targets(results: list[dict[str, Any]], show: dict[str, Any]) -> list[str]:
+    """The issue's targets (at 1M triples), met or missed with the reason."""
+    at = next((r for r in results if r["label"] == "1M"), None)
+    lines = ["## Targets (issue 6, at 1M triples)", ""]
+    if at is None:
+        largest = results[-1] if results else None
+        lines.append(f"Not measured at 1M in this run (largest size: {largest['label'] if largest else 'none'}); "
+                     "the verdicts below are read at that size and marked so.")
+        at = largest
+    if at is None:
+        return lines
+    tag = "" if at["label"] == "1M" else f" (at {at['label']})"
+    fp, fb = at["full:project"].get("seconds"), at["full:baseline"].get("seconds")
+    lines += ["| target | measured | verdict |", "|---|---|---|"]
+
+    def verdict(ok: bool | None, why: str) -> str:
+        return "n/a: " + why if ok is None else ("met" if ok else "missed: " + why)
+
+    same = "the project's pipeline is today the same stack as the baseline (rdflib memory store + pyshacl)"
+    if fp and fb:
+        lines.append(f"| full build with validation and Turtle export ≥ 10× faster than the baseline{tag} | "
+                     f"{fb / fp:.1f}× | {verdict(fb / fp >= 10, same)} |")
+        lines.append(f"| full build ≤ 60 s{tag} | {fmt_s(fp)} | {verdict(fp <= 60, same if fp > 60 else '')} |")
+    qp, qb = at["queries:project"].get("queries", {}), at["queries:baseline"].get("queries", {})
+    if qp:
+        limit = 1e9  # a stopped query counts as slower than any measured one
+        worst = max(qp.items(), key=lambda kv: kv[1]["median"] if kv[1]["median"] is not None else limit)
+        speedups = [(n, (qb.get(n, {}).get("median") or limit) / (v["median"] or limit)) for n, v in qp.items()]
+        slow = min(speedups, key=lambda kv: kv[1])
+        wm = worst[1]["median"]
+        engine = at["queries:project"].get("engine")
+        why = ("the CLI's query path is rdflib's engine on its memory store, the same as the baseline"
+               if engine == "rdflib" else f"the CLI's query engine ({engine}) is too slow on some queries")
+        lines.append(f"| every library query ≤ 0.5 s median{tag} | slowest {worst[0]} "
+                     f"{fmt_s(wm, worst[1].get('note', 'n/a'))} | {verdict(wm is not None and wm <= 0.5, why)} |")
+        lines.append(f"| every library query ≥ 10× faster than rdflib's memory store{tag} | least {slow[0]} "
+                     f"{slow[1]:.1f}× | {verdict(slow[1] >= 10, why)} |")
+    inc = at["incremental:project"]
+    lines.append(f"| incremental rebuild after one facts file changes ≤ 5 s{tag} | "
+                 f"{fmt_s(inc.get('seconds')) if inc.get('seconds') is not None else inc.get('note', inc.get('error'))} | "
+                 f"{verdict(None if inc.get('seconds') is None else inc['seconds'] <= 5, 'no incremental build in graph_builder yet') if inc.get('seconds') is None else verdict(inc['seconds'] <= 5, 'slower than 5 s')} |")
+    peak = max([at[k].get("rss", 0) for k in at if k.endswith(":project") and isinstance(at[k], dict)])
+    lines.append(f"| peak memory ≤ 1.5 GB{tag} | {peak:.0f} MiB (largest project step) | "
+                 f"{verdict(peak <= 1.5 * 1000 ** 3 / 1024 ** 2, 'rdflib memory store + pyshacl')} |")
+    lines.append(f"| `customs-kg show NAME` on the bundled graph ≤ 1 s from a cold start | {fmt_s(show['seconds'])} | "
+                 f"{verdict(show['seconds'] <= 1, 'the bundled facts are loaded, built and put into rdflib at every start')} |")
+    return lines
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="10k,100k", help="comma-separated sizes among 10k,100k,1M,10M (default: 10k,100k)")
+    p.add_argument("--runs", type=int, default=3, help="runs per step; medians are reported (default: 3)")
+    p.add_argument("--with-10m", action="store_true", help="also run 10M triples (hours with the baseline)")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md", help="the Markdown report")
+    p.add_argument("--workdir", type=Path, help="where to generate the facts (default: a temporary folder)")
+    p.add_argument("--query-timeout", type=float, default=300.0,
+                   help="seconds after which one query is stopped and reported as slower (default: 300)")
+    p.add_argument("--timeout", type=float, default=STEP_TIMEOUT, help="seconds before a child step is stopped")
+    # child mode
+    p.add_argument("--step", help=argparse.SUPPRESS)
+    p.add_argument("--impl", default="project", help=argparse.SUPPRESS)
+    p.add_argument("--facts", help=argparse.SUPPRESS)
+    p.add_argument("--work", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.step:
+        child_main(args)
+        return 0
+    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    if args.with_10m and "10M" not in labels:
+        labels.append("10M")
+    bad = [s for s in labels if s not in SIZES]
+    if bad or args.runs < 1:
+        p.error(f"unknown size(s) {', '.join(bad)}; use {', '.join(SIZES)}" if bad else "--runs must be at least 1")
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="customs-kg-bench-"))
+    results = [run_size(label, SIZES[label], args.runs, root, args.timeout, args.query_timeout, log) for label in labels]
+    show = cold_show(max(args.runs, 3))
+    log(f"cold show: {fmt_s(show['seconds'])}")
+    args.out.write_text(report(results, show, args.runs), encoding="utf-8")
+    (root / "results.json").write_text(json.dumps({"results": results, "show": show}, indent=1, default=str), encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
