@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import CustomsKGError, FactsError, InputError, UsageError
+from .errors import CustomsKGError, FactsError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.export.FORMATS
+VIZ_KINDS = ("membership", "structure", "participation", "chairs")  # = graph_builder.network.KINDS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +83,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="turtle/ntriples: one file per graph in the -o folder; jsonld: the dataset with "
                         "one @graph per source; trig/nquads: no change (always per source)")
     x.add_argument("--facts", type=Path, help="build this facts folder (default: the bundled facts)")
+
+    y = sub.add_parser("synth", help="write synthetic facts of about N triples (for benchmarks and scale tests)")
+    y.add_argument("--triples", type=int, required=True, metavar="N",
+                   help="target size of the built graph in triples (approximate: within 20%%; at least 1000)")
+    y.add_argument("-o", "--out", type=Path, required=True, help="facts folder to write (vocab, entities, sources, texts)")
+    y.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same bytes (default: 0)")
+
+    z = sub.add_parser("viz", help="draw a network (membership, structure, participation, chairs) as HTML, "
+                                   "PNG, SVG, GraphML or GEXF")
+    z.add_argument("kind", choices=VIZ_KINDS, help="membership: bodies and their members; structure: part-of "
+                   "and reporting lines; participation: meetings and participants; chairs: a timeline of chairs")
+    z.add_argument("-o", "--out", type=Path, help="output file; its suffix picks the format: .html (interactive, "
+                   "offline), .png, .svg, .graphml, .gexf (default: output/KIND.html)")
+    z.add_argument("--as-of", metavar="DATE", help="the network as of DATE: what did not hold is left out, what "
+                   "cannot be told is marked uncertain (the page's date control starts at DATE)")
+    z.add_argument("--focus", metavar="NAME", help="only the entity NAME (any of its names) and its neighbours")
+    z.add_argument("--depth", type=int, default=1, help="with --focus: how many links away (default: 1)")
+    z.add_argument("--lang", default="en", help="language of the labels, e.g. en or ru (default: en)")
+    _graph_options(z)
     return p
 
 
@@ -302,13 +321,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_viz(args: argparse.Namespace) -> int:
+    from .viz import render_file
+
+    at = _as_of(args.as_of)
+    if args.depth < 0:
+        raise UsageError("--depth must be 0 or more")
+    if args.depth != 1 and args.focus is None:
+        raise UsageError("--depth needs --focus NAME")
+    out = args.out or Path("output") / f"{args.kind}.html"
+    graph = _graph(args)
+    print(f"wrote {render_file(graph, args.kind, out, at=at, focus=args.focus, depth=args.depth, lang=args.lang)}")
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import generate
+
+    if args.triples < 1000:
+        raise UsageError("customs-kg synth: --triples must be at least 1000")
+    manifest = generate(args.out, args.triples, args.seed)
+    print(f"wrote {manifest['sources']} sources and {manifest['entities']} entities to {args.out} "
+          f"(about {args.triples} triples, seed {args.seed})")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
         args = _parser().parse_args(argv)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
-                   "export": cmd_export}[args.command]
+                   "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth}[args.command]
         return handler(args)
     except FactsError as exc:
         for p in exc.problems:
