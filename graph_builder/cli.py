@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("facts", nargs="?", type=Path, help="facts folder (default: the bundled facts)")
     b.add_argument("-o", "--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     b.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (HermiT)")
+    b.add_argument("--store", type=Path, metavar="DIR", help="also load the graph into an on-disk Oxigraph store "
+                   "in DIR (written atomically), for 'customs-kg query --store DIR'")
+    b.add_argument("--no-cache", action="store_true", help="a clean full build: ignore and do not write the "
+                   "incremental cache (OUT/.cache)")
 
     v = sub.add_parser("validate", help="check a facts folder or an RDF file against shapes and ontology")
     v.add_argument("path", nargs="?", type=Path, help="facts folder or .ttl/.trig/.nt/.nq file (default: the bundled facts)")
@@ -48,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the query after this many seconds")
     q.add_argument("--allow-remote", action="store_true", help="allow SERVICE and FROM / FROM NAMED (off by default)")
     q.add_argument("--list", action="store_true", help="list the named queries")
+    q.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+                   help="the query engine for a local graph (default: oxigraph; same answers)")
     _graph_options(q)
     _format_option(q)
     _remote_options(q, push=False)
@@ -120,8 +126,10 @@ def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
     p.add_argument("--endpoint", metavar="URL", required=False,
                    help="the store: its base URL with --store oxigraph|virtuoso, else (generic) the Graph Store "
                         "URL for push and the SPARQL query URL for query")
-    p.add_argument("--store", choices=("generic", "oxigraph", "virtuoso"), default="generic",
-                   help="how to find the Graph Store and query URLs under --endpoint (default: generic)")
+    p.add_argument("--store", metavar="generic|oxigraph|virtuoso" + ("" if push else "|DIR"), default=None,
+                   help="with --endpoint: how to find the Graph Store and query URLs (default: generic)"
+                        + ("" if push else "; without --endpoint (query): the on-disk store DIR written by "
+                           "'customs-kg build --store DIR'"))
     if push:
         p.add_argument("--gsp-url", metavar="URL", help="the Graph Store Protocol URL (overrides --store)")
     p.add_argument("--query-url", metavar="URL", help="the SPARQL query URL (overrides --store)")
@@ -139,7 +147,7 @@ def _endpoint(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     password = args.password if args.password is not None else (
         os.environ.get("CUSTOMS_KG_PASSWORD") if args.user is not None else None)
-    return endpoint(args.endpoint, args.store, gsp_url=getattr(args, "gsp_url", None), query_url=args.query_url,
+    return endpoint(args.endpoint, args.store or "generic", gsp_url=getattr(args, "gsp_url", None), query_url=args.query_url,
                     user=args.user, password=password, auth_scheme=args.auth)
 
 
@@ -167,7 +175,9 @@ def _reason(graph) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build_and_validate, summary, write_outputs
 
-    result = build_and_validate(args.facts)
+    from .incremental import cache_folder
+
+    result = build_and_validate(args.facts, cache_dir=None if args.no_cache else cache_folder(args.out))
     _report_violations(result.violations)
     consistent, detail = (True, "skipped") if args.no_reason else _reason(result.graph)
     rows = summary(result)
@@ -182,6 +192,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     for path in write_outputs(result.build, args.out):
         print(f"wrote {path}")
+    if args.store is not None:
+        from .pipeline import write_store
+
+        print(f"wrote {write_store(result.build, args.store)} (Oxigraph store)")
     return EXIT_OK
 
 
@@ -259,9 +273,33 @@ def cmd_query(args: argparse.Namespace) -> int:
         rows = run_remote(_endpoint(args), q, params, graph=DEFAULT_GRAPH if args.graph is None else args.graph,
                           timeout=args.timeout, allow_remote=args.allow_remote)
     else:
-        rows = run(_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
+        rows = run(_local_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
     sys.stdout.write(format_rows(rows, args.format))
     return EXIT_OK
+
+
+def _local_graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The graph ``query`` reads: an Oxigraph store (default) or an rdflib Graph (``--engine rdflib``)."""
+    if args.store is not None:
+        from .store import open_store
+
+        if args.data or args.facts:
+            raise UsageError("customs-kg query: --store DIR reads the store, not --data / --facts")
+        if args.engine == "rdflib":
+            raise UsageError("customs-kg query: --store DIR is queried with Oxigraph; leave out --engine rdflib")
+        return open_store(args.store)
+    if args.engine == "rdflib" or args.allow_remote or args.data:
+        graph = _graph(args)
+        if args.engine == "rdflib" or args.allow_remote:  # SERVICE goes through rdflib's guarded client
+            return graph
+        from .store import graph_store
+
+        return graph_store(graph)
+    from .pipeline import build_graph
+    from .store import memory_store
+
+    _facts, built = build_graph(getattr(args, "facts", None))
+    return memory_store(built.quads())
 
 
 def cmd_push(args: argparse.Namespace) -> int:

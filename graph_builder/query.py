@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node, Variable
@@ -227,12 +227,17 @@ def _install_service_guard() -> Any:
 _ORIGINAL_SERVICE = _install_service_guard()
 
 
-def run(graph: Graph, q: NamedQuery, params: dict[str, str] | None = None, *,
+def run(graph: Graph | Any, q: NamedQuery, params: dict[str, str] | None = None, *,
         timeout: float | None = None, allow_remote: bool = False) -> Rows:
     """Run a named query with bound parameters over ``graph``.
 
-    With ``timeout`` (seconds), the query runs in a forked child process that
-    is stopped when the time is up; a :class:`QueryError` says so.
+    ``graph`` is an rdflib :class:`~rdflib.Graph` (rdflib's engine, parameters
+    bound with ``initBindings``) or an Oxigraph store (``pyoxigraph.Store``,
+    see :mod:`graph_builder.store`: parameters bound by a ``VALUES`` clause of
+    safely serialized terms); both give the same rows. The safety check
+    (:func:`check_safe`) runs first in both cases, before anything is
+    evaluated. With ``timeout`` (seconds), the query runs in a forked child
+    process that is stopped when the time is up; a :class:`QueryError` says so.
     """
     params = params or {}
     parsed = check_safe(q.text, allow_remote)
@@ -241,6 +246,23 @@ def run(graph: Graph, q: NamedQuery, params: dict[str, str] | None = None, *,
     if unknown:
         raise QueryError(f"query '{q.name}' has no parameter {', '.join(unknown)} (it has: {', '.join(declared) or 'none'})")
     bindings = {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
+    if timeout is not None and timeout <= 0:
+        raise QueryError("--timeout must be a positive number of seconds")
+    if not isinstance(graph, Graph):
+        from .store import is_oxigraph
+
+        if not is_oxigraph(graph):
+            raise TypeError(f"run() needs an rdflib Graph or a pyoxigraph Store, not {type(graph).__name__}")
+        if allow_remote:
+            try:
+                check_safe(q.text, False)
+            except QueryError:
+                raise QueryError("SERVICE and FROM are not run by Oxigraph (its HTTP client bypasses the "
+                                 "project's network controls); use rdflib's engine (--engine rdflib)") from None
+        text = _values_text(q, params)
+        if timeout is None:
+            return _execute_oxigraph(graph, q, text)
+        return _in_child(q, timeout, lambda: _execute_oxigraph(graph, q, text))
     from rdflib.plugins.sparql.algebra import translateQuery
 
     try:
@@ -249,9 +271,41 @@ def run(graph: Graph, q: NamedQuery, params: dict[str, str] | None = None, *,
         raise QueryError(f"query '{q.name}' failed: {exc}") from None
     if timeout is None:
         return _execute(graph, q, bindings, allow_remote, prepared)
-    if timeout <= 0:
-        raise QueryError("--timeout must be a positive number of seconds")
     return _execute_with_timeout(graph, q, bindings, allow_remote, timeout, prepared)
+
+
+def _values_text(q: NamedQuery, params: dict[str, str]) -> str:
+    """The query text with the parameters bound by a VALUES clause (see remote.bind_with_values)."""
+    from .errors import CustomsKGError
+    from .remote import bind_with_values
+
+    try:
+        return bind_with_values(q, params)
+    except QueryError:
+        raise
+    except CustomsKGError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def _execute_oxigraph(store: Any, q: NamedQuery, text: str) -> Rows:
+    """Evaluate a query (already checked by check_safe) in Oxigraph; rows of rdflib terms."""
+    import pyoxigraph
+
+    from .store import to_rdflib
+
+    try:
+        result = store.query(text, prefixes=dict(PREFIXES))
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return Rows(["ask"], [[Literal(bool(result))]])
+        if not isinstance(result, pyoxigraph.QuerySolutions):
+            raise QueryError(f"query '{q.name}' is a CONSTRUCT or DESCRIBE; named queries are SELECT or ASK")
+        names = [v.value for v in result.variables]
+        rows = [[to_rdflib(solution[name]) for name in names] for solution in result]
+        return Rows(names, rows)
+    except QueryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - Oxigraph raises SyntaxError, OSError, ...
+        raise QueryError(f"query '{q.name}' failed: {exc}") from None
 
 
 def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool,
@@ -277,6 +331,14 @@ def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_
 
 def _execute_with_timeout(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool,
                           timeout: float, prepared: Any = None) -> Rows:
+    return _in_child(q, timeout, lambda: _execute(graph, q, bindings, allow_remote, prepared))
+
+
+def _in_child(q: NamedQuery, timeout: float, work: Callable[[], Rows]) -> Rows:
+    """Run ``work`` in a forked child process; stop it after ``timeout`` seconds.
+
+    Oxigraph has no query cancellation, so both engines use a child process.
+    """
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
@@ -284,7 +346,7 @@ def _execute_with_timeout(graph: Graph, q: NamedQuery, bindings: dict[Variable, 
 
     def child() -> None:
         try:
-            sender.send(("ok", _execute(graph, q, bindings, allow_remote, prepared)))
+            sender.send(("ok", work()))
         except QueryError as exc:
             sender.send(("error", str(exc)))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent

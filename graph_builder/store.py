@@ -1,0 +1,174 @@
+"""Oxigraph, the embedded query engine, and the persistent on-disk graph (``--store DIR``).
+
+The store holds the merged graph (the union of all graphs, what rdflib's
+memory store holds after a build) in its default graph, and each source's
+named graph ``id:{source}/graph`` as in the TriG. Queries read the default
+graph, so a query gives the same rows as on the merged rdflib graph, with no
+duplicates from a union of graphs.
+
+An on-disk store is written atomically: it is built in a temporary folder
+beside ``DIR`` and renamed into place (an existing store is swapped with one
+``renameat2(RENAME_EXCHANGE)`` on Linux), so a reader opens the old store or
+the new one. A folder that is not a customs-kg store is never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import InputError
+from .namespaces import XSD
+from .serialize import Quad, TermWriter, Triple
+
+MARKER = "customs-kg-store.json"
+STORE_FORMAT = 1
+
+_NT = TermWriter()
+
+
+def _nquad_lines(quads: Iterable[Quad]) -> Iterator[str]:
+    """The merged triples in the default graph, then every quad in its named graph (unsorted N-Quads)."""
+    quads = list(quads)
+    merged: set[Triple] = set()
+    for s, p, o, g in quads:
+        merged.add((s, p, o))
+        if g is not None:
+            yield f"{_NT.term(s)} {_NT.term(p)} {_NT.term(o)} {_NT.term(g)} .\n"
+    for s, p, o in merged:
+        yield f"{_NT.term(s)} {_NT.term(p)} {_NT.term(o)} .\n"
+
+
+def store_nquads(quads: Iterable[Quad]) -> bytes:
+    """N-Quads text of the store's content for the builder's quads."""
+    return "".join(_nquad_lines(quads)).encode("utf-8")
+
+
+def memory_store(quads: Iterable[Quad]) -> pyoxigraph.Store:
+    """An in-memory Oxigraph store of the builder's quads (see the module doc for its layout)."""
+    store = pyoxigraph.Store()
+    store.load(store_nquads(quads), pyoxigraph.RdfFormat.N_QUADS)
+    return store
+
+
+def graph_store(graph: Graph | Iterable[Triple]) -> pyoxigraph.Store:
+    """An in-memory Oxigraph store holding ``graph``'s triples in its default graph."""
+    return memory_store((s, p, o, None) for s, p, o in graph)
+
+
+def _write_marker(folder: Path, count: int) -> None:
+    (folder / MARKER).write_text(json.dumps({"format": STORE_FORMAT, "quads": count}) + "\n", encoding="utf-8")
+
+
+def is_store(folder: Path) -> bool:
+    """Whether ``folder`` holds a store written by :func:`write_store`."""
+    return (folder / MARKER).is_file()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False when unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(rc == 0)
+
+
+def write_store(quads: Iterable[Quad], folder: Path) -> Path:
+    """Load the quads into an on-disk Oxigraph store at ``folder``, atomically.
+
+    The store is built in a temporary folder beside ``folder`` and renamed
+    into place; an existing store at ``folder`` is replaced. Refuses to replace
+    a non-empty folder that is not a customs-kg store.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--store {folder}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not is_store(folder):
+        raise InputError(f"--store {folder}: the folder is not empty and is not a customs-kg store; "
+                         "it is left alone (give a new or empty folder)")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        data = store_nquads(quads)
+        store = pyoxigraph.Store(str(tmp))
+        store.bulk_load(data, pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        count = len(store)
+        del store
+        _write_marker(tmp, count)
+        if not folder.exists():
+            os.rename(tmp, folder)
+        elif _exchange(tmp, folder):
+            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous store
+        else:  # no atomic exchange: the shortest window we can get
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+            os.rename(folder, old / "store")
+            os.rename(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def open_store(folder: Path) -> pyoxigraph.Store:
+    """Open a store written by ``customs-kg build --store DIR``, read-only."""
+    folder = Path(folder)
+    if not is_store(folder):
+        raise InputError(f"--store {folder}: no customs-kg store there (write one with 'customs-kg build --store {folder}')")
+    try:
+        return pyoxigraph.Store.read_only(str(folder))
+    except OSError as exc:
+        raise InputError(f"--store {folder}: cannot open the store: {exc}") from None
+
+
+def to_rdflib(term: Any) -> Node | None:
+    """An rdflib term for an Oxigraph term; ``xsd:string`` literals become plain literals (the same RDF 1.1 term)."""
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unsupported Oxigraph term {term!r}")
+
+
+def to_oxigraph(node: Node) -> Any:
+    """An Oxigraph term for an rdflib term."""
+    if isinstance(node, URIRef):
+        return pyoxigraph.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return pyoxigraph.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return pyoxigraph.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype)))
+        return pyoxigraph.Literal(str(node))
+    raise TypeError(f"unsupported term {node!r}")
+
+
+def is_oxigraph(obj: object) -> bool:
+    """Whether ``obj`` is an Oxigraph store."""
+    return isinstance(obj, pyoxigraph.Store)

@@ -1,0 +1,219 @@
+"""Fast validation gives pySHACL's results; incremental rebuilds give a clean full build's outputs.
+
+* ``fast_validate`` (pySHACL without the ``sh:sparql`` constraints, plus those
+  constraints as one Oxigraph query each) equals ``shacl_validate`` (pySHACL,
+  the reference) on the bundled graph, on every shape fixture, and on a
+  generated graph with violations injected.
+* After one source file changes, ``build_and_validate(cache_dir=...)`` parses
+  that file only, rebuilds that source's graph only, revalidates only the
+  focus nodes the change reaches, and gives the same graph, bytes and
+  violations as a clean full build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from graph_builder.incremental import (Cache, Stats, build_cached, fast_validate, load_facts_cached,
+                                       pyshacl_results, run_sparql_checks, split_shapes, validate_incremental,
+                                       validation_store)
+from graph_builder.namespaces import ID, RDFS, SCHEMA, TIME, XSD
+from graph_builder.pipeline import TRIG_NAME, TURTLE_NAME, build_and_validate, build_graph, write_outputs
+from graph_builder.validate import ontology_graph, shacl_validate, shapes_graph
+
+from conftest import FACTS, ROOT, cli_env, run_cli
+
+FIXTURES = sorted((ROOT / "tests" / "shapes").glob("*/*.ttl"))
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    return shapes_graph()
+
+
+@pytest.fixture(scope="module")
+def ontology():
+    return ontology_graph()
+
+
+def test_fast_validation_equals_pyshacl_on_the_bundled_graph(built, built_graph):
+    assert fast_validate(built_graph, built.origins) == shacl_validate(built_graph, built.origins)
+
+
+def test_sparql_checks_equal_pyshacl_on_every_fixture(shapes, ontology):
+    """The compiled sh:sparql checks give pySHACL's results for those shapes on every fixture."""
+    _rest, checks = split_shapes(shapes)
+    assert {str(c.shape) for c in checks} == {"https://w3id.org/customs-kg/shapes#Interval-order",
+                                              "https://w3id.org/customs-kg/shapes#Event-dateOrder"}
+    sparql_shapes = [c.shape for c in checks]
+    found_any = False
+    import pyshacl
+
+    for path in FIXTURES:
+        data = Graph().parse(path, format="turtle")
+        fast = sorted(set(run_sparql_checks(validation_store(data, ontology), checks, {})))
+        _c, report, _t = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                                          advanced=True, allow_warnings=True, use_shapes=sparql_shapes)
+        from graph_builder.incremental import _translate_report
+
+        assert fast == sorted(set(_translate_report(report, {}))), path.name
+        found_any = found_any or bool(fast)
+    assert found_any
+
+
+@pytest.mark.parametrize("path", [p for p in FIXTURES if "order" in p.name or p.parent.name == "valid"][:12],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fast_validation_equals_pyshacl_on_fixtures(path, shapes, ontology):
+    data = Graph().parse(path, format="turtle")
+    assert fast_validate(data, shapes=shapes, ontology=ontology) == shacl_validate(data, shapes=shapes,
+                                                                                  ontology=ontology)
+
+
+def _inject(graph: Graph) -> Graph:
+    """Violations of several kinds, including both sh:sparql rules."""
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    intervals = sorted(set(g.subjects(TIME.hasBeginning, None)))[:3]
+    for i, interval in enumerate(intervals):
+        begin = ID[f"injected/begin-{i}"]
+        end = ID[f"injected/end-{i}"]
+        for p in (TIME.hasBeginning, TIME.hasEnd):
+            g.remove((interval, p, None))
+        g.add((interval, TIME.hasBeginning, begin))
+        g.add((interval, TIME.hasEnd, end))
+        g.add((begin, TIME.inXSDDate, Literal("2020-05-01", datatype=XSD.date)))
+        g.add((end, TIME.inXSDgYear, Literal("2019", datatype=XSD.gYear)))
+    events = sorted(set(g.subjects(SCHEMA.startDate, None)))[:3]
+    for e in events:
+        g.remove((e, SCHEMA.endDate, None))
+        g.add((e, SCHEMA.endDate, Literal("1900", datatype=XSD.gYear)))
+    orgs = sorted(set(g.subjects(RDFS.label, None)))[:3]
+    for o in orgs:
+        g.remove((o, RDFS.label, None))
+    g.add((ID["injected/x"], SCHEMA.startDate, Literal("not a date")))
+    return g
+
+
+def test_fast_validation_equals_pyshacl_on_a_generated_graph_with_violations(tmp_path):
+    from graph_builder.synth import generate
+
+    generate(tmp_path / "facts", 10_000, seed=3)
+    _facts, built = build_graph(tmp_path / "facts")
+    data = _inject(built.merged_graph())
+    reference = shacl_validate(data, built.origins)
+    assert len([v for v in reference if v.severity == "Violation"]) >= 9
+    assert {"ckgsh:Interval-order", "ckgsh:Event-dateOrder"} <= {v.shape for v in reference}
+    assert fast_validate(data, built.origins) == reference
+
+
+# --- Incremental builds -------------------------------------------------------------
+
+@pytest.fixture
+def facts_copy(tmp_path):
+    folder = tmp_path / "facts"
+    shutil.copytree(FACTS, folder)
+    return folder
+
+
+SOURCE = "chleu-24th-meeting-kazan"
+
+
+def _edit_source(folder: Path) -> Path:
+    path = folder / "sources" / f"{SOURCE}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "value: 8, unit: C62" in text
+    path.write_text(text.replace("value: 8, unit: C62", "value: 9, unit: C62"), encoding="utf-8")
+    return path
+
+
+def test_one_changed_source_file_is_the_only_one_parsed_and_the_result_is_a_full_builds(facts_copy, tmp_path):
+    cache_dir = tmp_path / "out" / ".cache"
+    first = build_and_validate(facts_copy, cache_dir=cache_dir)
+    assert first.stats.validated == "full" and len(first.stats.parsed) == len(first.facts.files)
+    again = build_and_validate(facts_copy, cache_dir=cache_dir)
+    assert again.stats.parsed == [] and again.stats.built == [] and again.stats.validated == "reused"
+    assert again.violations == first.violations
+
+    changed = _edit_source(facts_copy)
+    inc = build_and_validate(facts_copy, cache_dir=cache_dir)
+    assert inc.stats.parsed == [str(changed)]
+    assert inc.stats.built == [SOURCE]
+    assert inc.stats.validated == "incremental" and 0 < inc.stats.focus_nodes < len(set(inc.graph.subjects()))
+
+    full = build_and_validate(facts_copy, validator="pyshacl")
+    assert inc.facts == full.facts
+    assert (inc.build.default, dict(inc.build.graphs), dict(inc.build.origins)) == \
+        (full.build.default, dict(full.build.graphs), dict(full.build.origins))
+    assert inc.violations == full.violations
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_outputs(inc.build, a)
+    write_outputs(full.build, b)
+    for name in (TURTLE_NAME, TRIG_NAME):
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_an_entities_change_reparses_everything(facts_copy, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    build_cached(load_facts_cached(facts_copy, cache), cache)
+    people = facts_copy / "entities" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    stats = Stats()
+    facts = load_facts_cached(facts_copy, cache, stats)
+    assert stats.parsed == [str(people)]
+    build_cached(facts, cache, stats)
+    assert stats.built == []  # the entities did not change, so no graph depends on the edit
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("Gubaidulin", "Gubaydulin", 1), encoding="utf-8")
+    stats = Stats()
+    facts = load_facts_cached(facts_copy, cache, stats)
+    build_cached(facts, cache, stats)
+    assert len(stats.built) == len(facts.sources)  # names feed every source's labels: all rebuilt
+
+
+def test_incremental_validation_of_an_injected_change_equals_a_full_validation(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    _facts, built = build_graph(FACTS)
+    validate_incremental(built, built.merged_graph(), cache)
+    g = sorted(g for g, ts in built.graphs.items() if any(p == TIME.hasBeginning for _s, p, _o in ts))[0]
+    triples = built.graphs[g]
+    interval = sorted(s for s, p, _o in triples if p == TIME.hasBeginning)[0]
+    for t in [t for t in triples if t[0] == interval and t[1] in (TIME.hasBeginning, TIME.hasEnd)]:
+        triples.discard(t)
+    triples |= {(interval, TIME.hasBeginning, ID["x/begin"]), (interval, TIME.hasEnd, ID["x/end"]),
+                (ID["x/begin"], TIME.inXSDDate, Literal("2020-05-01", datatype=XSD.date)),
+                (ID["x/end"], TIME.inXSDgYear, Literal("2019", datatype=XSD.gYear))}
+    label = next(t for t in triples if t[1] == RDFS.label)
+    triples.discard(label)
+    stats = Stats()
+    data = built.merged_graph()
+    got = validate_incremental(built, data, cache, stats)
+    assert stats.validated == "incremental"
+    reference = shacl_validate(data, built.origins)
+    assert got == reference
+    assert any(v.shape == "ckgsh:Interval-order" for v in got)
+
+
+def test_cli_build_keeps_its_cache_and_rebuilds_byte_identical(facts_copy, tmp_path):
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    cache = tmp_path / "cache"
+    env = cli_env(CUSTOMS_KG_CACHE=str(cache))
+    assert subprocess.run([sys.executable, "-m", "graph_builder", "build", str(facts_copy), "-o", str(out),
+                           "--no-reason"], env=env, cwd=ROOT, capture_output=True).returncode == 0
+    assert (cache / "parse").is_dir() and sorted(os.listdir(out)) == ["customs-kg.trig", "customs-kg.ttl",
+                                                                    "manifest.json"]
+    _edit_source(facts_copy)
+    proc = subprocess.run([sys.executable, "-m", "graph_builder", "build", str(facts_copy), "-o", str(out),
+                           "--no-reason"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("build", str(facts_copy), "-o", str(clean), "--no-reason", "--no-cache")
+    assert proc.returncode == 0
+    for name in (TURTLE_NAME, TRIG_NAME):
+        assert (out / name).read_bytes() == (clean / name).read_bytes()
