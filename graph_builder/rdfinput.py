@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from .errors import InputError
@@ -50,22 +50,11 @@ def _remote_contexts(value: Any) -> list[str]:
 
 
 def _to_rdflib(term: Any) -> Node:
-    import pyoxigraph as ox
+    from .store import to_rdflib
 
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        # normalize=False: the lexical form stays exactly as written (rdflib would
-        # otherwise drop time zones, leading zeros and the like)
-        if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value, normalize=False)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
-    raise InputError(f"unsupported RDF term {term!r}")
+    node = to_rdflib(term)
+    assert node is not None
+    return node
 
 
 def read_rdf(path: Path) -> Graph:

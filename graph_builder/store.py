@@ -145,12 +145,13 @@ def to_rdflib(term: Any) -> Node | None:
     if isinstance(term, pyoxigraph.BlankNode):
         return BNode(term.value)
     if isinstance(term, pyoxigraph.Literal):
+        # normalize=False: the lexical form stays exactly as stored
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return Literal(term.value, lang=term.language, normalize=False)
         datatype = term.datatype.value
         if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"unsupported Oxigraph term {term!r}")
 
 
