@@ -35,11 +35,11 @@ from rdflib.term import Node
 
 from . import build as build_mod
 from . import facts as facts_mod
-from .build import Build, Triple, _Builder, _Statement, source_graph_iri
+from .build import Build, Triple, _Builder, _Statement
 from .errors import FactsError
 from .facts import Facts, Loc
 from .namespaces import RDF, RDFS, SH
-from .validate import Violation, ontology_graph, shapes_graph, short
+from .validate import Violation, locations_of, ontology_graph, shapes_graph, short, translate_report
 from .yamlload import YStr
 
 CACHE_VERSION = 1
@@ -117,10 +117,6 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
     return rest, checks
 
 
-def _locations(origins: Mapping[Node, Iterable[Loc]], focus: Node | None) -> tuple[Loc, ...]:
-    return tuple(sorted(set(origins.get(focus, ())) if focus is not None else ()))
-
-
 def run_sparql_checks(store: Any, checks: Iterable[SparqlCheck], origins: Mapping[Node, Iterable[Loc]]) -> list[Violation]:
     """Evaluate the compiled ``sh:sparql`` checks over an Oxigraph store (data + ontology in the default graph)."""
     from .store import to_rdflib
@@ -135,7 +131,7 @@ def run_sparql_checks(store: Any, checks: Iterable[SparqlCheck], origins: Mappin
                 severity=check.severity, focus=short(focus), path="", shape=short(check.shape),
                 message=messages[0] if messages else "breaks a shape",
                 value=short(value) if value is not None and value != focus else "",
-                locations=_locations(origins, focus)))
+                locations=locations_of(origins, focus)))
     return out
 
 
@@ -162,27 +158,7 @@ def pyshacl_results(data: Graph, origins: Mapping[Node, Iterable[Loc]], shapes: 
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True,
         abort_on_first=False, focus_nodes=focus_nodes)  # type: ignore[arg-type]
-    return _translate_report(report, origins)
-
-
-def _translate_report(report: Graph, origins: Mapping[Node, Iterable[Loc]]) -> list[Violation]:
-    """pySHACL's report graph as Violations (as graph_builder.validate.shacl_validate reads it)."""
-    out = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        shape = report.value(result, SH.sourceShape)
-        severity = report.value(result, SH.resultSeverity)
-        value = report.value(result, SH.value)
-        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-        out.append(Violation(
-            severity=short(severity).split("#")[-1].replace("sh:", "") if severity is not None else "Violation",
-            focus=short(focus), path=short(path) if isinstance(path, URIRef) else "",
-            shape=short(shape) if isinstance(shape, URIRef) else "",
-            message=messages[0] if messages else "breaks a shape",
-            value=short(value) if value is not None and value != focus else "",
-            locations=_locations(origins, focus)))
-    return out
+    return translate_report(report, origins)
 
 
 def validation_store(triples: Iterable[Triple], ontology: Graph) -> Any:
@@ -529,7 +505,7 @@ def validate_incremental(built: Build, data: Graph, cache: Cache, stats: Stats |
     cache.put("validation", "last", env, {"default": default, "graphs": current,
                                           "raw": [replace(v, locations=()) for v in raw]})
     by_name = {short(n): n for n in built.origins}
-    relocated = [replace(v, locations=_locations(built.origins, by_name.get(v.focus))) for v in raw]
+    relocated = [replace(v, locations=locations_of(built.origins, by_name.get(v.focus))) for v in raw]
     return sorted(set(relocated) | set(sparql))
 
 

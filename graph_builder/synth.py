@@ -495,7 +495,7 @@ class _Generator:
                     vice = rng.choice(self.admins)
                     vkey = f"election-{key}-vice-chair"
                     s8 = art.say(f"The {vice.en} was elected Vice-Chair of the {series.en} for the same period.")
-                    art.state([s8], [f"election: {vkey}", f"kind: election", f"at: {key}", "role: vice-chair",
+                    art.state([s8], [f"election: {vkey}", "kind: election", f"at: {key}", "role: vice-chair",
                                      f"organization: {series.key}", f"candidate: {vice.key}"])
                     art.state([s7, s8], [f"membership: {vice.key}-vice-chair-{series.key}-{year + 1}-{year + 2}",
                                          f"member: {vice.key}", f"organization: {series.key}", "role: vice-chair",
@@ -523,7 +523,7 @@ class _Generator:
                     pfields = [f"event: {key}", f"series: {series.key}", f"number: {number}"] + [
                         f for f in fields[3:] if f.startswith(("start:", "end:", "date:", "place:"))]
                     t = pr.say(f"The {host.en} hosted the {ordinal(number)} Session of the {body.en} {when} in City 1 of Country {code}.")
-                    pr.state([t], pfields + [f"roles:", f"  - {{agent: {host.key}, role: host}}"])
+                    pr.state([t], pfields + ["roles:", f"  - {{agent: {host.key}, role: host}}"])
                     self.articles.append(pr)
                 previous = key
 

@@ -90,7 +90,16 @@ def shacl_validate(data: Graph, origins: Mapping[Node, Iterable[Loc]] | None = N
         data, shacl_graph=shapes, ont_graph=ontology, inference="none",
         advanced=True, allow_warnings=True, abort_on_first=False,
     )
-    origins = origins or {}
+    return sorted(set(translate_report(report, origins or {})))
+
+
+def locations_of(origins: Mapping[Node, Iterable[Loc]], focus: Node | None) -> tuple[Loc, ...]:
+    """The facts locations where ``focus`` was stated, sorted."""
+    return tuple(sorted(set(origins.get(focus, ())))) if focus is not None else ()
+
+
+def translate_report(report: Graph, origins: Mapping[Node, Iterable[Loc]]) -> list[Violation]:
+    """pySHACL's report graph as :class:`Violation` records located in the facts."""
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
@@ -99,12 +108,11 @@ def shacl_validate(data: Graph, origins: Mapping[Node, Iterable[Loc]] | None = N
         severity = report.value(result, SH.resultSeverity)
         value = report.value(result, SH.value)
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-        message = messages[0] if messages else "breaks a shape"
-        locs = tuple(sorted(set(origins.get(focus, ())) if focus is not None else ()))
         out.append(Violation(
             severity=short(severity).split("#")[-1].replace("sh:", "") if severity is not None else "Violation",
             focus=short(focus), path=short(path) if isinstance(path, URIRef) else "",
-            shape=short(shape) if isinstance(shape, URIRef) else "", message=message,
-            value=short(value) if value is not None and value != focus else "", locations=locs,
-        ))
-    return sorted(set(out))
+            shape=short(shape) if isinstance(shape, URIRef) else "",
+            message=messages[0] if messages else "breaks a shape",
+            value=short(value) if value is not None and value != focus else "",
+            locations=locations_of(origins, focus)))
+    return out

@@ -61,9 +61,9 @@ def test_sparql_checks_equal_pyshacl_on_every_fixture(shapes, ontology):
         fast = sorted(set(run_sparql_checks(validation_store(data, ontology), checks, {})))
         _c, report, _t = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                           advanced=True, allow_warnings=True, use_shapes=sparql_shapes)
-        from graph_builder.incremental import _translate_report
+        from graph_builder.validate import translate_report
 
-        assert fast == sorted(set(_translate_report(report, {}))), path.name
+        assert fast == sorted(set(translate_report(report, {}))), path.name
         found_any = found_any or bool(fast)
     assert found_any
 
