@@ -23,4 +23,5 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist); `-n 0` in the arguments runs in one process.
+exec .venv/bin/python -m pytest -n auto "$@"
