@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
+from rdflib.term import Node
 
 from .build import Build, build
 from .facts import Facts, load_facts
@@ -29,9 +30,16 @@ class Result:
 
     facts: Facts
     build: Build
-    graph: Graph
+    merged_graph: Graph | None = None  # made from ``build`` when first asked for (see ``graph``)
     violations: list[Violation] = field(default_factory=list)
     stats: Any = None  # graph_builder.incremental.Stats after an incremental build
+
+    @property
+    def graph(self) -> Graph:
+        """The merged graph as an rdflib Graph (made on first use: at a million triples it takes a while)."""
+        if self.merged_graph is None:
+            self.merged_graph = self.build.merged_graph()
+        return self.merged_graph
 
     @property
     def errors(self) -> list[Violation]:
@@ -44,8 +52,14 @@ class Result:
         return [v for v in self.violations if v.severity != "Violation"]
 
 
-def build_graph(facts_dir: Path | None = None) -> tuple[Facts, Build]:
-    """Load and build, without validation."""
+def build_graph(facts_dir: Path | None = None, *, cache_dir: Path | None = None) -> tuple[Facts, Build]:
+    """Load and build, without validation; with ``cache_dir``, through the incremental cache (same result)."""
+    if cache_dir is not None:
+        from .incremental import Cache, build_cached, load_facts_cached
+
+        cache = Cache(cache_dir)
+        facts = load_facts_cached(facts_dir or default_facts_dir(), cache)
+        return facts, build_cached(facts, cache)
     facts = load_facts(facts_dir or default_facts_dir())
     return facts, build(facts)
 
@@ -69,20 +83,17 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
         cache, stats = Cache(cache_dir), Stats()
         facts = load_facts_cached(facts_dir or default_facts_dir(), cache, stats)
         built = build_cached(facts, cache, stats)
-        graph = built.merged_graph()
-        violations = validate_incremental(built, graph, cache, stats)
-        result = Result(facts, built, graph, violations)
+        violations = validate_incremental(built, built.merged(), cache, stats, versions=stats.versions)
+        result = Result(facts, built, None, violations)
         result.stats = stats
         return result
     facts, built = build_graph(facts_dir)
-    graph = built.merged_graph()
     if validator == "pyshacl":
-        violations = shacl_validate(graph, built.origins)
-    else:
-        from .incremental import fast_validate
+        graph = built.merged_graph()
+        return Result(facts, built, graph, shacl_validate(graph, built.origins))
+    from .incremental import fast_validate
 
-        violations = fast_validate(graph, built.origins)
-    return Result(facts, built, graph, violations)
+    return Result(facts, built, None, fast_validate(built.merged(), built.origins))
 
 
 def write_store(built: Build, folder: Path) -> Path:
@@ -124,16 +135,23 @@ SUMMARY_CLASSES = (
 
 def summary(result: Result) -> list[tuple[str, int]]:
     """Counts a user wants to see after a build."""
-    g = result.graph
+    merged = result.build.merged()
+    typed: dict[Node, set[Node]] = defaultdict(set)
+    derived = set()
+    for s, p, o in merged:
+        if p == RDF.type:
+            typed[o].add(s)
+        elif p == PROV.wasDerivedFrom:
+            derived.add(s)
     rows = [("statements in facts files", len(result.facts.statements)),
-            ("triples", len(g))]
-    seen_activity = set(g.subjects(RDF.type, CKG.Election)) | set(g.subjects(RDF.type, CKG.Appointment)) | set(g.subjects(RDF.type, CKG.CandidacyAgreement))
+            ("triples", len(merged))]
+    seen_activity = typed[CKG.Election] | typed[CKG.Appointment] | typed[CKG.CandidacyAgreement]
     for label, cls in SUMMARY_CLASSES:
         if cls == PROV.Activity:
             rows.append((label, len(seen_activity)))
             continue
-        rows.append((label, len(set(g.subjects(RDF.type, cls)))))
-    rows.append(("claims with a source (prov:wasDerivedFrom)", len(set(g.subjects(PROV.wasDerivedFrom, None)))))
+        rows.append((label, len(typed[cls])))
+    rows.append(("claims with a source (prov:wasDerivedFrom)", len(derived)))
     rows.append(("SHACL violations", len(result.errors)))
     rows.append(("SHACL warnings", len(result.warnings)))
     return rows

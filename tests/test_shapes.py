@@ -355,3 +355,61 @@ def test_contract_query_as_written_finds_no_row_because_of_its_filter() -> None:
 
 def test_contract_query_with_str_answers_on_a_valid_fixture() -> None:
     assert chairs(CONTRACT_QUERY_FIXED) == EXPECTED_CHAIRS
+
+
+# --------------------------------------------------------------------------
+# The fast validator (graph_builder.incremental.fast_validate) against pySHACL
+# --------------------------------------------------------------------------
+
+def _pyshacl_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
+    """pySHACL's top-level results: (focus, path, constraint component, severity, source shape), in N-Triples."""
+    from graph_builder.incremental import nt_term
+
+    _c, report, _t = validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
+                              advanced=True, allow_warnings=True)
+    out = set()
+    for result in report.objects(None, SH.result):
+        path = report.value(result, SH.resultPath)
+        out.add((nt_term(report.value(result, SH.focusNode)), nt_term(path) if isinstance(path, URIRef) else "",
+                 nt_term(report.value(result, SH.sourceConstraintComponent)),
+                 nt_term(report.value(result, SH.resultSeverity)), nt_term(report.value(result, SH.sourceShape))))
+    return out
+
+
+def _fast_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
+    """The fast validator's top-level results, in the same form: the engine for the core shapes, Oxigraph
+    for the sh:sparql constraints."""
+    from graph_builder.incremental import nt_lines, prepare, validation_store
+
+    prep = _prepared()
+    assert prep.engine is not None, "the project's shapes are no longer all run by the fast engine"
+    report = prep.engine.validate_text("".join(nt_lines(data)) + "".join(prep.ontology_lines), format="ntriples",
+                                       allow_warnings=True)
+    out = {(r.focus_node, r.path if r.path and re.fullmatch(r"<[^<>]*>", r.path) else "", f"<{r.component_iri}>",
+            f"<{r.severity_iri}>", r.source_shape or "") for r in report.results}
+    store = validation_store(data, prep.ontology)
+    for check in prep.checks:
+        for row in store.query(check.query):
+            out.add((str(row["this"]), "", f"<{SH.SPARQLConstraintComponent}>", f"<{SH[check.severity]}>",
+                     f"<{check.shape}>"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _prepared():  # type: ignore[no-untyped-def]
+    from graph_builder.incremental import prepare
+
+    return prepare(shapes_graph(), ontology_graph())
+
+
+@pytest.mark.parametrize("path", VALID + INVALID, ids=[f"{p.parent.name}/{p.stem}" for p in VALID + INVALID])
+def test_fast_validator_gives_pyshacls_results_on_every_fixture(path: Path) -> None:
+    """Same (focus, path, component, severity, shape) top-level results, and the same located results with
+    pySHACL's nested sh:detail results, messages and values (graph_builder.validate.shacl_validate)."""
+    from graph_builder.incremental import fast_validate
+    from graph_builder.validate import shacl_validate
+
+    data = parse_fixture(path)
+    assert _fast_results(data) == _pyshacl_results(data)
+    prep = _prepared()
+    assert fast_validate(data, prepared=prep) == shacl_validate(data, shapes=prep.shapes, ontology=prep.ontology)
