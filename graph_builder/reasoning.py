@@ -23,11 +23,13 @@ of the reasoner's input. Everything else in the data is kept.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from rdflib import Graph
 from rdflib.graph import ConjunctiveGraph
@@ -43,6 +45,7 @@ CATALOG_NAME = "catalog-v001.xml"
 ONTOLOGY_NAME = "customs.ttl"
 _CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 _REIFICATION = frozenset({RDF.subject, RDF.predicate, RDF.object})
+_TYPE, _STATEMENT, _IMPORTS = frozenset({RDF.type}), frozenset({RDF.Statement}), frozenset({OWL.imports})
 # The lines of Pellet's explanation kept in a message (it can be long).
 _EXPLANATION_LINES = 40
 
@@ -98,36 +101,45 @@ def ontology_graph(ontology_dir: Path | None = None) -> Graph:
     return graph
 
 
-def _triples(graph: Graph) -> Iterator[Triple]:
-    """Every triple of a graph; for a Dataset or ConjunctiveGraph, of all its graphs."""
+def _triples(graph: Graph | Iterable[Triple]) -> Iterator[Triple]:
+    """Every triple of a graph; for a Dataset or ConjunctiveGraph, of all its graphs; or the triples given."""
     if isinstance(graph, ConjunctiveGraph):
         for s, p, o, _ in graph.quads((None, None, None, None)):
             yield s, p, o
-    else:
+    elif isinstance(graph, Graph):
         yield from graph.triples((None, None, None))
+    else:
+        yield from graph
 
 
-def reasoner_input(graph: Graph, ontology_dir: Path | None = None) -> Graph:
+def reasoner_input(graph: Graph | Iterable[Triple], ontology_dir: Path | None = None) -> Graph:
     """The graph HermiT reads: ontology, imports and data, without imports or reification.
 
     Only the main ontology header is kept as an ``owl:Ontology``; the import
     modules' headers are dropped (their axioms are merged in).
     """
+    merged = Graph()
+    for t in _input_triples(graph, ontology_dir):
+        merged.add(t)
+    return merged
+
+
+def _input_triples(graph: Graph | Iterable[Triple], ontology_dir: Path | None) -> Iterator[Triple]:
+    """The triples of :func:`reasoner_input` (with repeats)."""
+    ontology, data = _input_parts(graph, ontology_dir)
+    yield from ontology
+    yield from data
+
+
+def _input_parts(graph: Graph | Iterable[Triple], ontology_dir: Path | None) -> tuple[list[Triple], list[Triple]]:
+    """The ontology's and the data's triples of :func:`reasoner_input`."""
     ontology = ontology_graph(ontology_dir)
     modules = set(ontology.objects(None, OWL.imports))
-    statements = {s for s, p, o in _triples(graph) if p == RDF.type and o == RDF.Statement}
-    merged = Graph()
-    for s, p, o in ontology:
-        if p == OWL.imports or s in modules:
-            continue
-        merged.add((s, p, o))
-    for s, p, o in _triples(graph):
-        if p == OWL.imports:
-            continue
-        if s in statements and (p in _REIFICATION or (p == RDF.type and o == RDF.Statement)):
-            continue
-        merged.add((s, p, o))
-    return merged
+    triples = graph if isinstance(graph, (set, frozenset, list)) else list(_triples(graph))
+    statements = {s for s, p, o in triples if p in _TYPE and o in _STATEMENT}
+    return ([(s, p, o) for s, p, o in ontology if p != OWL.imports and s not in modules],
+            [(s, p, o) for s, p, o in triples
+             if not (p in _IMPORTS or (s in statements and (p in _REIFICATION or (p in _TYPE and o in _STATEMENT))))])
 
 
 def _explain(path: Path) -> str:
@@ -151,30 +163,79 @@ def _explain(path: Path) -> str:
     return "\n".join("  " + line for line in cut) + more
 
 
-def check_consistency(graph: Graph, *, ontology_dir: Path | None = None,
-                      explain: bool = True) -> tuple[bool, str]:
+def check_consistency(graph: Graph | Iterable[Triple], *, ontology_dir: Path | None = None,
+                      explain: bool = True, cache_dir: Path | None = None) -> tuple[bool, str]:
     """Whether the ontology, its imports and ``graph`` are consistent (and coherent) for HermiT.
 
     Returns ``(True, summary)`` when HermiT finds the union consistent and no
     named class unsatisfiable; otherwise ``(False, reason)``, with Pellet's
     explanation of an inconsistency when ``explain`` is true. ``graph`` may be
-    a Graph or a Dataset (all its graphs are used). Nothing is fetched; the
-    reasoner's files live in a private temporary directory that is removed
-    before returning. Raises :class:`ReasoningError` when an import has no
-    local copy or Java/HermiT cannot run.
+    a Graph, a Dataset (all its graphs are used) or the triples themselves.
+    Nothing is fetched; the reasoner's files live in a private temporary
+    directory that is removed before returning. Raises :class:`ReasoningError`
+    when an import has no local copy or Java/HermiT cannot run.
+
+    HermiT reads the whole graph: consistency is not local (a new statement can
+    contradict any other one it is linked to, and the graph is one connected
+    whole), so no part of it can be left out soundly. With ``cache_dir`` the
+    verdict is kept under the digest of the reasoner's input and reused, without
+    running HermiT, while the input is the same.
     """
     import owlready2
 
-    merged = reasoner_input(graph, ontology_dir)
-    if any(True for _ in merged.triples((None, OWL.imports, None))):  # pragma: no cover - defensive
+    from .incremental import nt_lines
+
+    ontology, data = _input_parts(graph, ontology_dir)
+    data_lines = sorted(set(nt_lines(data)))
+    lines = sorted(set(nt_lines(ontology)) | set(data_lines))
+    if any(f" <{OWL.imports}> " in line for line in lines):  # pragma: no cover - defensive
         raise ReasoningError("owl:imports left in the reasoner's input; refusing to let owlready2 fetch it")
-    n_triples = len(merged)
+    text = "".join(lines).encode("utf-8")
+    folder = ontology_dir or data_dir("ontology")
+    sources = b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())  # blank nodes: not the parse
+    key = hashlib.sha256(Path(__file__).read_bytes() + str(owlready2.VERSION).encode() + sources
+                         + "".join(data_lines).encode("utf-8")).hexdigest()
+    kept = _cached_verdict(cache_dir, key)
+    if kept is not None:
+        return kept
+    verdict = _run_hermit(text, len(lines), explain)
+    _keep_verdict(cache_dir, key, verdict)
+    return verdict
+
+
+_VERDICT_FILE = "hermit-verdict.json"
+
+
+def _cached_verdict(cache_dir: Path | None, key: str) -> tuple[bool, str] | None:
+    if cache_dir is None:
+        return None
+    try:
+        kept = json.loads((cache_dir / _VERDICT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("key") != key:
+        return None
+    return bool(kept["consistent"]), str(kept["detail"])
+
+
+def _keep_verdict(cache_dir: Path | None, key: str, verdict: tuple[bool, str]) -> None:
+    if cache_dir is None:
+        return
+    from .serialize import write_atomic
+
+    write_atomic(cache_dir / _VERDICT_FILE, json.dumps({"key": key, "consistent": verdict[0], "detail": verdict[1]}))
+
+
+def _run_hermit(text: bytes, n_triples: int, explain: bool) -> tuple[bool, str]:
+    """HermiT on N-Triples ``text`` (see :func:`check_consistency`)."""
+    import owlready2
+
     workdir = Path(tempfile.mkdtemp(prefix="customs-kg-reasoner-"))  # mode 0700
     saved_tempdir = tempfile.tempdir
     world = None
     try:
         path = workdir / "input.nt"
-        merged.serialize(destination=str(path), format="nt", encoding="utf-8")
+        path.write_bytes(text)
         world = owlready2.World()
         with open(path, "rb") as fileobj:
             world.get_ontology("urn:customs-kg:reasoner-input").load(fileobj=fileobj, format="ntriples")

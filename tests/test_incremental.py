@@ -290,3 +290,26 @@ def test_shapes_the_engine_is_not_verified_on_go_to_pyshacl(shapes, ontology):
     got = fast_validate(data, prepared=prep)
     assert got == shacl_validate(data, shapes=extra, ontology=ontology)
     assert any(v.shape == "ckgsh:Person-name-length" for v in got)
+
+
+def test_cli_validate_of_an_rdf_file_gives_pyshacls_results(tmp_path):
+    path = ROOT / "tests" / "shapes" / "invalid" / "association-role-not-controlled.ttl"
+    proc = run_cli("validate", str(path), "--no-reason")
+    assert proc.returncode == 1
+    expected = [str(v.problem()) for v in shacl_validate(Graph().parse(path, format="turtle"))]
+    assert len(expected) == 3 and proc.stderr.splitlines() == expected
+
+
+def test_the_reasoners_verdict_is_reused_while_its_input_is_the_same(tmp_path, monkeypatch, built):
+    from graph_builder import reasoning
+
+    runs = []
+    monkeypatch.setattr(reasoning, "_run_hermit", lambda text, n, explain: runs.append(n) or (True, f"ok {n}"))
+    triples = built.merged()
+    assert reasoning.check_consistency(triples, cache_dir=tmp_path) == (True, f"ok {runs[0]}")
+    assert reasoning.check_consistency(triples, cache_dir=tmp_path) == (True, f"ok {runs[0]}")
+    assert len(runs) == 1
+    fewer = set(triples)
+    fewer.discard(next(t for t in sorted(triples) if t[1] == RDFS.label))
+    reasoning.check_consistency(fewer, cache_dir=tmp_path)
+    assert len(runs) == 2 and runs[1] == runs[0] - 1
