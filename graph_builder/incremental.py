@@ -40,7 +40,6 @@ import hashlib
 import io
 import pickle
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -307,9 +306,18 @@ def nt_term(node: Node) -> str:
 
 
 def nt_triples(triples: Iterable[Triple]) -> list[NTriple]:
-    """The triples with their terms in N-Triples syntax (equal terms share one string)."""
-    intern = sys.intern
-    return [(intern(nt_term(s)), intern(nt_term(p)), intern(nt_term(o))) for s, p, o in triples]
+    """The triples with their terms in N-Triples syntax (equal IRIs share one string)."""
+    iris: dict[Node, str] = {}
+
+    def term(node: Node) -> str:
+        if type(node) is URIRef:
+            text = iris.get(node)
+            if text is None:
+                text = iris[node] = f"<{node}>"
+            return text
+        return nt_term(node)
+
+    return [(term(s), term(p), term(o)) for s, p, o in triples]
 
 
 def nt_lines(triples: Iterable[Triple]) -> list[str]:
