@@ -38,8 +38,10 @@ from __future__ import annotations
 import copyreg
 import hashlib
 import io
+import os
 import pickle
 import re
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -305,15 +307,16 @@ def nt_term(node: Node) -> str:
     return f"_:{node}"
 
 
-def nt_triples(triples: Iterable[Triple]) -> list[NTriple]:
-    """The triples with their terms in N-Triples syntax (equal IRIs share one string)."""
-    iris: dict[Node, str] = {}
+def nt_triples(triples: Iterable[Triple], iris: dict[str, str] | None = None) -> list[NTriple]:
+    """The triples with their terms in N-Triples syntax (equal IRIs share one string, kept in ``iris``)."""
+    iris = {} if iris is None else iris
 
     def term(node: Node) -> str:
         if type(node) is URIRef:
-            text = iris.get(node)
+            key = str.__str__(node)  # a plain string: compared in C, not by rdflib's __eq__
+            text = iris.get(key)
             if text is None:
-                text = iris[node] = f"<{node}>"
+                text = iris[key] = f"<{key}>"
             return text
         return nt_term(node)
 
@@ -736,11 +739,19 @@ class Cache:
         path = self._path(kind, name)
         if path is None:
             return
-        from .serialize import write_atomic
-
         buffer = io.BytesIO()
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
-        write_atomic(path, buffer.getvalue())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # atomic (a reader sees the old entry or the new one) but not synced: after a crash an entry
+        # may be empty or cut, which reads as a miss
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(buffer.getvalue())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def _uriref(value: str) -> URIRef:
@@ -944,10 +955,11 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     graphs: dict[str, set[Triple]] = {"default": built.default}
     graphs.update((_graph_key(g), t) for g, t in built.graphs.items())
     nt_graphs: dict[str, list[NTriple]] = {}
+    iris: dict[str, str] = {}
 
     def nt_of(key: str) -> list[NTriple]:
         if key not in nt_graphs:
-            nt_graphs[key] = nt_triples(graphs.get(key, ()))
+            nt_graphs[key] = nt_triples(graphs.get(key, ()), iris)
         return nt_graphs[key]
 
     given = versions or {}
