@@ -113,14 +113,16 @@ def step_validate(facts: Path, work: Path, impl: str) -> dict[str, Any]:
     from graph_builder.pipeline import build_graph
 
     _f, built = build_graph(facts)
-    graph = built.merged_graph()
-    shapes, onto = _shapes_and_ontology()
     if impl == "project":
         from graph_builder.incremental import fast_validate  # the validator `customs-kg build` uses
 
-        seconds, out = _timed(lambda: fast_validate(graph, built.origins))
+        triples = built.merged()
+        seconds, out = _timed(lambda: fast_validate(triples, built.origins))
         return {"seconds": seconds, "violations": sum(1 for v in out if v.severity == "Violation")}
     import pyshacl
+
+    graph = built.merged_graph()
+    shapes, onto = _shapes_and_ontology()
 
     seconds, (conforms, _r, _t) = _timed(lambda: pyshacl.validate(
         graph, shacl_graph=shapes, ont_graph=onto, inference="none", advanced=True, allow_warnings=True))
@@ -195,12 +197,6 @@ def step_queries(facts: Path, work: Path, impl: str, runs: int, query_limit: flo
     if impl == "project":
         graph = project_query_graph(facts)
         engine = type(graph).__module__.split(".")[0]
-    elif impl == "oxigraph":
-        from graph_builder.pipeline import build_graph
-        from graph_builder.store import memory_store
-
-        graph = memory_store(build_graph(facts)[1].quads())
-        engine = "pyoxigraph"
     else:
         graph = Graph()
         graph.parse(str(work / "graph.nt"), format="nt")
@@ -470,17 +466,10 @@ def run_size(label: str, triples: int, runs: int, root: Path, timeout: float, qu
             else:
                 res[key] = measure(step, impl, facts, work, runs, timeout)
             log(f"[{label}] {step} {impl}: {seconds_cell(res[key])}")
-    impls = ["project", "baseline"]
-    try:
-        import graph_builder.store as store
-
-        if hasattr(store, "memory_store"):
-            impls.append("oxigraph")
-    except ImportError:
-        pass
-    for impl in impls:
+    for impl in ("project", "baseline"):
+        n, limit = (runs, timeout) if impl == "project" else (baseline_runs, baseline_timeout)
         data, _w, rss = run_child([sys.executable, __file__, "--step", "queries", "--impl", impl, "--facts", str(facts),
-                                   "--work", str(work), "--runs", str(runs), "--query-timeout", str(query_timeout)], timeout)
+                                   "--work", str(work), "--runs", str(n), "--query-timeout", str(query_timeout)], limit)
         data["rss"] = rss
         res[f"queries:{impl}"] = data
         log(f"[{label}] queries {impl}: {data.get('error', 'done')}")
@@ -518,25 +507,21 @@ def report(results: list[dict[str, Any]], show: dict[str, Any], command: str, ru
                        f"{(f'{ps / floor:.0f}×' if ps and floor else 'n/a')} | "
                        f"{mib(p) if ps is not None else 'n/a'} | {mib(b) if b.get('seconds') is not None else 'n/a'} |")
         qp, qb = r["queries:project"], r["queries:baseline"]
-        qo = r.get("queries:oxigraph")
         out += ["", f"Queries (`queries/cq`; project engine: {qp.get('engine', '?')}; peak memory: project "
-                f"{qp.get('rss', 0):.0f} MiB, baseline {qb.get('rss', 0):.0f} MiB"
-                + (f", Oxigraph store {qo.get('rss', 0):.0f} MiB" if qo else "") + "):", "",
-                "| query | parameters | rows | project | baseline (rdflib) | project vs baseline |"
-                + (" Oxigraph store (`graph_builder.store`) | Oxigraph vs baseline |" if qo else ""),
-                "|---|---|---|---|---|---|" + ("---|---|" if qo else "")]
+                f"{qp.get('rss', 0):.0f} MiB, baseline {qb.get('rss', 0):.0f} MiB; rows as the project returns "
+                "them, with the baseline's count where it differs):", "",
+                "| query | parameters | rows | project | baseline (rdflib) | project vs baseline |",
+                "|---|---|---|---|---|---|"]
         for name, pq in sorted(qp.get("queries", {}).items()):
             bq = qb.get("queries", {}).get(name, {})
             params = ", ".join(f"{k}={v}" for k, v in pq["params"].items()) or "none"
-            rows = pq["rows"] if pq["rows"] >= 0 else bq.get("rows", "?")
-            line = (f"| {name} | {params} | {rows} | {fmt_s(pq['median'], pq.get('note', 'n/a'))} | "
-                    f"{fmt_s(bq.get('median'), bq.get('note', 'n/a'))} | {query_ratio(bq, pq)} |")
-            if qo:
-                oq = qo.get("queries", {}).get(name, {})
-                line += f" {fmt_s(oq.get('median'), oq.get('note', 'n/a'))} | {query_ratio(bq, oq)} |"
-            out.append(line)
-        for impl, q in (("project", qp), ("baseline", qb), ("oxigraph", qo)):
-            if q and "error" in q:
+            rows = str(pq["rows"]) if pq["rows"] >= 0 else "?"
+            if bq.get("rows", -1) >= 0 and bq["rows"] != pq["rows"]:
+                rows += f" (baseline: {bq['rows']})"
+            out.append(f"| {name} | {params} | {rows} | {fmt_s(pq['median'], pq.get('note', 'n/a'))} | "
+                       f"{fmt_s(bq.get('median'), bq.get('note', 'n/a'))} | {query_ratio(bq, pq)} |")
+        for impl, q in (("project", qp), ("baseline", qb)):
+            if "error" in q:
                 out.append(f"\n{impl} queries failed: {q['error']}")
         out.append("")
     out += ["## Cold start", "", f"`{show['command']}` on the bundled graph, wall-clock from a new process: "
