@@ -166,10 +166,10 @@ def _report_violations(violations, stream=sys.stderr) -> None:  # type: ignore[n
         print(v.problem(), file=stream)
 
 
-def _reason(graph, cache_dir: Path | None = None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+def _reason(graph, cache_dir: Path | None = None, version: str | None = None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
     from .reasoning import check_consistency
 
-    return check_consistency(graph, cache_dir=cache_dir)
+    return check_consistency(graph, cache_dir=cache_dir, version=version)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -183,7 +183,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = build_and_validate(args.facts, cache_dir=cache)
     validated = time.perf_counter()
     _report_violations(result.violations)
-    consistent, detail = (True, "skipped") if args.no_reason else _reason(result.build.merged(), cache)
+    version = result.stats.version() if result.stats is not None else None
+    consistent, detail = (True, "skipped") if args.no_reason else _reason(result.build.merged(), cache, version)
     reasoned = time.perf_counter()
     rows = summary(result)
     rows.append(("OWL consistency (HermiT)", "consistent" if consistent and detail != "skipped" else detail if consistent else "INCONSISTENT"))  # type: ignore[arg-type]

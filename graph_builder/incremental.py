@@ -699,6 +699,11 @@ class Stats:
     focus_nodes: int = 0      # incremental: the focus nodes validated
     triples_validated: int = 0  # incremental: the triples they were validated over
     versions: dict[str, str] = field(default_factory=dict)  # graph -> digest of its inputs (build_cached)
+    graph_versions: dict[str, str] = field(default_factory=dict)  # graph -> version validated (validate_incremental)
+
+    def version(self) -> str | None:
+        """A digest of the validated graph's versions (None before validate_incremental)."""
+        return _digest(sorted(self.graph_versions.items())) if self.graph_versions else None
 
 
 @dataclass
@@ -964,6 +969,7 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
 
     given = versions or {}
     current = {k: given.get(k) or _version(nt_of(k)) for k in graphs}
+    stats.graph_versions = dict(current)
     previous = cache.get("validation", "last", env)
 
     def save(groups: Mapping[str, list[Violation]], exact: bool, keys: Iterable[str]) -> None:

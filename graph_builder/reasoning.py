@@ -164,7 +164,8 @@ def _explain(path: Path) -> str:
 
 
 def check_consistency(graph: Graph | Iterable[Triple], *, ontology_dir: Path | None = None,
-                      explain: bool = True, cache_dir: Path | None = None) -> tuple[bool, str]:
+                      explain: bool = True, cache_dir: Path | None = None,
+                      version: str | None = None) -> tuple[bool, str]:
     """Whether the ontology, its imports and ``graph`` are consistent (and coherent) for HermiT.
 
     Returns ``(True, summary)`` when HermiT finds the union consistent and no
@@ -179,25 +180,33 @@ def check_consistency(graph: Graph | Iterable[Triple], *, ontology_dir: Path | N
     contradict any other one it is linked to, and the graph is one connected
     whole), so no part of it can be left out soundly. With ``cache_dir`` the
     verdict is kept under the digest of the reasoner's input and reused, without
-    running HermiT, while the input is the same.
+    running HermiT, while the input is the same; ``version``, when given, stands
+    for the data (a digest that changes whenever the graph does, such as
+    ``Stats.graph_versions`` of an incremental build), so that an unchanged
+    input is known without writing it out.
     """
     import owlready2
 
     from .incremental import nt_lines
 
+    folder = ontology_dir or data_dir("ontology")
+    sources = b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())  # blank nodes: not the parse
+    code = Path(__file__).read_bytes() + str(owlready2.VERSION).encode() + sources
+    key = None if version is None else hashlib.sha256(code + b"version " + version.encode("utf-8")).hexdigest()
+    kept = _cached_verdict(cache_dir, key) if key is not None else None
+    if kept is not None:
+        return kept
     ontology, data = _input_parts(graph, ontology_dir)
     data_lines = sorted(set(nt_lines(data)))
     lines = sorted(set(nt_lines(ontology)) | set(data_lines))
-    if any(f" <{OWL.imports}> " in line for line in lines):  # pragma: no cover - defensive
-        raise ReasoningError("owl:imports left in the reasoner's input; refusing to let owlready2 fetch it")
     text = "".join(lines).encode("utf-8")
-    folder = ontology_dir or data_dir("ontology")
-    sources = b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())  # blank nodes: not the parse
-    key = hashlib.sha256(Path(__file__).read_bytes() + str(owlready2.VERSION).encode() + sources
-                         + "".join(data_lines).encode("utf-8")).hexdigest()
-    kept = _cached_verdict(cache_dir, key)
-    if kept is not None:
-        return kept
+    if f" <{OWL.imports}> ".encode() in text:  # pragma: no cover - defensive
+        raise ReasoningError("owl:imports left in the reasoner's input; refusing to let owlready2 fetch it")
+    if key is None:
+        key = hashlib.sha256(code + "".join(data_lines).encode("utf-8")).hexdigest()
+        kept = _cached_verdict(cache_dir, key)
+        if kept is not None:
+            return kept
     verdict = _run_hermit(text, len(lines), explain)
     _keep_verdict(cache_dir, key, verdict)
     return verdict

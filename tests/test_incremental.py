@@ -313,3 +313,8 @@ def test_the_reasoners_verdict_is_reused_while_its_input_is_the_same(tmp_path, m
     fewer.discard(next(t for t in sorted(triples) if t[1] == RDFS.label))
     reasoning.check_consistency(fewer, cache_dir=tmp_path)
     assert len(runs) == 2 and runs[1] == runs[0] - 1
+    # a version standing for the data: the input is not even written out while it is the same
+    reasoning.check_consistency(triples, cache_dir=tmp_path, version="v1")
+    monkeypatch.setattr(reasoning, "_input_parts", lambda *a: (_ for _ in ()).throw(AssertionError("input made")))
+    assert reasoning.check_consistency(triples, cache_dir=tmp_path, version="v1") == (True, f"ok {runs[0]}")
+    assert len(runs) == 3
