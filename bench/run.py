@@ -391,7 +391,9 @@ def machine() -> list[str]:
             return "not installed"
 
     libs = ", ".join(f"{p} {ver(p)}" for p in ("rdflib", "pyshacl", "pyoxigraph", "ruamel.yaml"))
-    return [f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}",
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return [f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}; load average when the report was written "
+            f"(1, 5, 15 min): {load}",
             f"- {platform.system()} {platform.release()}; Python {platform.python_version()}; {libs}"]
 
 
