@@ -891,35 +891,21 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
 
 # --- Incremental validation ---------------------------------------------------------
 
-def _links(triples: Iterable[Triple]) -> tuple[dict[Node, list[Triple]], dict[Node, list[Triple]]]:
-    """Each node's triples as subject, and as object (literals left out)."""
-    out: dict[Node, list[Triple]] = defaultdict(list)
-    into: dict[Node, list[Triple]] = defaultdict(list)
-    for t in triples:
-        out[t[0]].append(t)
-        if type(t[2]) is not Literal:
-            into[t[2]].append(t)
-    return out, into
-
-
-def _walk(links: Mapping[Node, list[Triple]], start: Mapping[Node, int], free: frozenset[URIRef],
-          forward: bool) -> dict[Node, int]:
-    """Nodes reached from ``start`` (node -> links left) along ``links`` (by subject to go forwards, by
-    object to go backwards); a link costs one, a link with a free predicate nothing. Returns the most
-    links left at each node reached."""
+def _walk(links: list[Triple], start: Mapping[Node, int], free: frozenset[URIRef], forward: bool) -> dict[Node, int]:
+    """Nodes reached from ``start`` (node -> links left) along ``links`` (triples whose object is not a
+    literal), forwards or backwards; a link costs one, a link with a free predicate nothing. Returns
+    the most links left at each node reached. One pass over the links per step away from ``start``."""
     best = {n: left for n, left in start.items() if left >= 0}
-    todo = list(best)
-    while todo:
-        here = todo.pop()
-        left = best[here]
-        for s, p, o in links.get(here, ()):
-            there = o if forward else s
-            if type(there) is Literal:
-                continue
-            rest = left if p in free else left - 1
+    frontier = dict(best)
+    here_at, there_at = (0, 2) if forward else (2, 0)
+    while frontier:
+        step: dict[Node, int] = {}
+        for t in [t for t in links if t[here_at] in frontier]:
+            rest = frontier[t[here_at]] - (0 if t[1] in free else 1)
+            there = t[there_at]
             if rest >= 0 and best.get(there, -1) < rest:
-                best[there] = rest
-                todo.append(there)
+                best[there] = step[there] = rest
+        frontier = step
     return best
 
 
@@ -1005,13 +991,11 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     start: dict[Node, int] = {}
     for s, p, _o in touched:
         start[s] = max(start.get(s, -1), depth - (0 if p in free else 1))
-    by_subject, by_object = _links(merged)
-    for t in touched:  # the links the change removed still lead to what they reached
-        if t[2] is not None:
-            by_object[t[2]].append((t[0], t[1], t[2]))
-    affected = _walk(by_object, start, free, forward=False)
-    ahead = _walk(by_subject, {n: depth for n in affected}, free, forward=True)
-    part = [t for n, left in ahead.items() for t in by_subject.get(n, ()) if left >= 1 or t[1] in free]
+    links = [t for t in merged if type(t[2]) is not Literal]
+    gone = [(s, p, o) for s, p, o in touched if o is not None]  # removed links still lead to what they reached
+    affected = _walk(links + gone, start, free, forward=False)
+    ahead = _walk(links, {n: depth for n in affected}, free, forward=True)
+    part = [t for t in merged if t[0] in ahead and (ahead[t[0]] >= 1 or t[1] in free)]
     wanted = {nt_term(n) for n in affected}
     fresh, exact = _validate_nt(prep, nt_triples(part), part, built.origins)
     if not exact:
