@@ -392,9 +392,15 @@ def machine() -> list[str]:
 
     libs = ", ".join(f"{p} {ver(p)}" for p in ("rdflib", "pyshacl", "pyoxigraph", "ruamel.yaml"))
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    try:
+        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=10).stdout.strip() or "unknown"
+    except OSError:
+        commit = "unknown"
     return [f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}; load average when the report was written "
             f"(1, 5, 15 min): {load}",
-            f"- {platform.system()} {platform.release()}; Python {platform.python_version()}; {libs}"]
+            f"- {platform.system()} {platform.release()}; Python {platform.python_version()}; {libs}",
+            f"- customs-kg at commit {commit}"]
 
 
 def seconds_cell(data: dict[str, Any]) -> str:
