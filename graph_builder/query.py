@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import csv
+import functools
 import io
 import json
 import re
@@ -159,17 +160,28 @@ def check_safe(text: str, allow_remote: bool = False) -> Any:
     ``SERVICE`` in any position and ``FROM`` / ``FROM NAMED`` are refused
     unless ``allow_remote``.
     """
-    from pyparsing import ParseResults
+    parsed = _parse(text)
+    _refuse(_reaching_out(parsed), allow_remote)
+    return parsed
+
+
+def _parse(text: str) -> Any:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
-        parsed = parseQuery(text)
+        return parseQuery(text)
     except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing errors
         try:
             parseUpdate(text)
         except Exception:  # noqa: BLE001
             raise QueryError(f"the query does not parse: {str(exc).splitlines()[0]}") from None
         raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: queries are read-only") from None
+
+
+def _reaching_out(parsed: Any) -> tuple[str, ...]:
+    """The constructs of a parsed query that reach outside the local graph (``SERVICE``, ``FROM``)."""
+    from pyparsing import ParseResults
+
     found: list[str] = []
 
     def walk(node: Any) -> None:
@@ -191,10 +203,28 @@ def check_safe(text: str, allow_remote: bool = False) -> Any:
                 walk(v)
 
     walk(parsed)
+    return tuple(sorted(set(found)))
+
+
+def _refuse(found: tuple[str, ...], allow_remote: bool) -> None:
     if found and not allow_remote:
-        raise QueryError(f"{sorted(set(found))[0]} is refused: a query may only read the local graph "
+        raise QueryError(f"{found[0]} is refused: a query may only read the local graph "
                          "(pass --allow-remote to let it reach other endpoints or graphs)")
-    return parsed
+
+
+@functools.lru_cache(maxsize=256)
+def _reaching_out_of_text(text: str) -> tuple[str, ...]:
+    """:func:`_reaching_out` of the parsed text, remembered per text (a query file is parsed once per process)."""
+    return _reaching_out(_parse(text))
+
+
+def check_safe_text(text: str, allow_remote: bool = False) -> None:
+    """:func:`check_safe` without the parse: the verdict is remembered per query text.
+
+    rdflib's parser takes 0.03-0.3 s for a named query, more than Oxigraph
+    takes to answer most of them; the verdict depends on the text only.
+    """
+    _refuse(_reaching_out_of_text(text), allow_remote)
 
 
 @dataclass
@@ -235,12 +265,17 @@ def run(graph: Graph | Any, q: NamedQuery, params: dict[str, str] | None = None,
     bound with ``initBindings``) or an Oxigraph store (``pyoxigraph.Store``,
     see :mod:`graph_builder.store`: parameters bound by a ``VALUES`` clause of
     safely serialized terms); both give the same rows. The safety check
-    (:func:`check_safe`) runs first in both cases, before anything is
+    (:func:`check_safe`; for Oxigraph its verdict remembered per query text,
+    :func:`check_safe_text`) runs first in both cases, before anything is
     evaluated. With ``timeout`` (seconds), the query runs in a forked child
     process that is stopped when the time is up; a :class:`QueryError` says so.
     """
     params = params or {}
-    parsed = check_safe(q.text, allow_remote)
+    oxigraph = not isinstance(graph, Graph)
+    if oxigraph:
+        check_safe_text(q.text, allow_remote)  # the parse itself is only needed by rdflib's engine
+    else:
+        parsed = check_safe(q.text, allow_remote)
     declared = {p.name: p for p in q.params}
     unknown = sorted(set(params) - set(declared))
     if unknown:
@@ -248,14 +283,14 @@ def run(graph: Graph | Any, q: NamedQuery, params: dict[str, str] | None = None,
     bindings = {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
     if timeout is not None and timeout <= 0:
         raise QueryError("--timeout must be a positive number of seconds")
-    if not isinstance(graph, Graph):
+    if oxigraph:
         from .store import is_oxigraph
 
         if not is_oxigraph(graph):
             raise TypeError(f"run() needs an rdflib Graph or a pyoxigraph Store, not {type(graph).__name__}")
         if allow_remote:
             try:
-                check_safe(q.text, False)
+                check_safe_text(q.text, False)
             except QueryError:
                 raise QueryError("SERVICE and FROM are not run by Oxigraph (its HTTP client bypasses the "
                                  "project's network controls); use rdflib's engine (--engine rdflib)") from None
@@ -300,7 +335,19 @@ def _execute_oxigraph(store: Any, q: NamedQuery, text: str) -> Rows:
         if not isinstance(result, pyoxigraph.QuerySolutions):
             raise QueryError(f"query '{q.name}' is a CONSTRUCT or DESCRIBE; named queries are SELECT or ASK")
         names = [v.value for v in result.variables]
-        rows = [[to_rdflib(solution[name]) for name in names] for solution in result]
+        # A term is converted once per answer (IRIs and labels repeat in many rows); a
+        # solution iterates over its values in the order of the variables.
+        terms: dict[Any, Node | None] = {}
+
+        def term(value: Any) -> Node | None:
+            if value is None:
+                return None
+            node = terms.get(value)
+            if node is None:
+                node = terms[value] = to_rdflib(value)
+            return node
+
+        rows = [[term(value) for value in solution] for solution in result]
         return Rows(names, rows)
     except QueryError:
         raise
