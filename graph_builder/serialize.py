@@ -25,19 +25,20 @@ Quad = tuple[Node, Node, Node, URIRef | None]
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_TYPE = str(RDF.type)
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _ECHAR.get(ch) or f"\\u{ord(ch):04X}"
+
+
 def _escape_string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _ECHAR:
-            out.append(_ECHAR[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _NEEDS_ESCAPE.sub(_escape_char, text)
 
 
 def iri_ref(iri: str) -> str:
@@ -48,13 +49,24 @@ def iri_ref(iri: str) -> str:
 
 
 class TermWriter:
-    """Writes terms as N-Triples, or as Turtle with prefixed names."""
+    """Writes terms as N-Triples, or as Turtle with prefixed names.
+
+    Each IRI is written once per writer and then looked up: a graph names the
+    same few thousand IRIs millions of times.
+    """
 
     def __init__(self, prefixes: dict[str, str] | None = None):
         self.prefixes = sorted((prefixes or {}).items(), key=lambda kv: -len(kv[1]))
+        self._iris: dict[str, str] = {}
 
-    def iri(self, node: URIRef) -> str:
+    def iri(self, node: URIRef | str) -> str:
         text = str(node)
+        out = self._iris.get(text)
+        if out is None:
+            out = self._iris[text] = self._write_iri(text)
+        return out
+
+    def _write_iri(self, text: str) -> str:
         for prefix, ns in self.prefixes:
             if text.startswith(ns):
                 local = text[len(ns):]
@@ -62,10 +74,14 @@ class TermWriter:
                     return f"{prefix}:{local}"
         return iri_ref(text)
 
+    def predicate(self, node: Node) -> str:
+        """A predicate: ``a`` for ``rdf:type`` in Turtle, else its IRI."""
+        if self.prefixes and str(node) == _TYPE:
+            return "a"
+        return self.term(node)
+
     def term(self, node: Node) -> str:
         if isinstance(node, URIRef):
-            if self.prefixes and node == RDF.type:
-                return "a"
             return self.iri(node)
         if isinstance(node, BNode):
             return f"_:{node}"
@@ -74,46 +90,56 @@ class TermWriter:
             if node.language:
                 return f"{body}@{node.language}"
             if node.datatype is not None and node.datatype != XSD.string:
-                return f"{body}^^{self.iri(URIRef(node.datatype))}"
+                return f"{body}^^{self.iri(node.datatype)}"
             return body
         raise TypeError(f"cannot write {node!r}")
 
+    def sort_key(self, node: Node) -> tuple[int, str]:
+        """IRIs, then blank nodes, then literals, each in the order of their N-Triples text."""
+        plain = self._plain()
+        if isinstance(node, URIRef):
+            return (0, plain.iri(node))
+        return (1 if isinstance(node, BNode) else 2, plain.term(node))
 
-_NT = TermWriter()
-
-
-def _sort_key(node: Node) -> tuple[int, str]:
-    kind = 0 if isinstance(node, URIRef) else 1 if isinstance(node, BNode) else 2
-    return (kind, _NT.term(node))
+    def _plain(self) -> "TermWriter":
+        if not self.prefixes:
+            return self
+        plain: TermWriter | None = self.__dict__.get("_plain_writer")
+        if plain is None:
+            plain = self.__dict__["_plain_writer"] = TermWriter()
+        return plain
 
 
 def ntriples(triples: Iterable[Triple]) -> str:
     """Sorted N-Triples."""
-    lines = sorted(f"{_NT.term(s)} {_NT.term(p)} {_NT.term(o)} .\n" for s, p, o in triples)
+    nt = TermWriter()
+    lines = sorted(f"{nt.term(s)} {nt.term(p)} {nt.term(o)} .\n" for s, p, o in triples)
     return "".join(lines)
 
 
 def nquads(quads: Iterable[Quad]) -> str:
     """Sorted N-Quads; the default graph's quads have no graph term."""
+    nt = TermWriter()
     lines = []
     for s, p, o, g in quads:
-        graph = "" if g is None else " " + _NT.term(g)
-        lines.append(f"{_NT.term(s)} {_NT.term(p)} {_NT.term(o)}{graph} .\n")
+        graph = "" if g is None else " " + nt.term(g)
+        lines.append(f"{nt.term(s)} {nt.term(p)} {nt.term(o)}{graph} .\n")
     return "".join(sorted(lines))
 
 
 def _used_prefixes(triples: Iterable[Triple], writer: TermWriter) -> set[str]:
-    used: set[str] = set()
+    iris: set[str] = set()
     for t in triples:
         for node in t:
-            nodes = [node]
-            if isinstance(node, Literal) and node.datatype is not None:
-                nodes.append(URIRef(node.datatype))
-            for n in nodes:
-                if isinstance(n, URIRef):
-                    text = writer.iri(n)
-                    if not text.startswith("<"):
-                        used.add(text.split(":", 1)[0])
+            if isinstance(node, URIRef):
+                iris.add(node)
+            elif isinstance(node, Literal) and node.datatype is not None:
+                iris.add(node.datatype)
+    used: set[str] = set()
+    for iri in iris:
+        text = writer.iri(iri)
+        if not text.startswith("<"):
+            used.add(text.split(":", 1)[0])
     return used
 
 
@@ -122,14 +148,15 @@ def _block(triples: Iterable[Triple], writer: TermWriter, indent: str = "") -> l
     for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
     lines: list[str] = []
-    for s in sorted(by_subject, key=_sort_key):
+    key = writer.sort_key
+    for s in sorted(by_subject, key=key):
         preds = by_subject[s]
-        order = sorted(preds, key=lambda p: (p != RDF.type, _sort_key(p)))
+        order = sorted(preds, key=lambda p: (str(p) != _TYPE, key(p)))
         lines.append(f"{indent}{writer.term(s)}")
         for i, p in enumerate(order):
-            objs = sorted(set(preds[p]), key=_sort_key)
+            objs = sorted(set(preds[p]), key=key)
             end = " ;" if i < len(order) - 1 else " ."
-            head = f"{indent}    {writer.term(p)} "
+            head = f"{indent}    {writer.predicate(p)} "
             if len(objs) == 1:
                 lines.append(head + writer.term(objs[0]) + end)
             else:
@@ -174,7 +201,7 @@ def trig(quads: Iterable[Quad], prefixes: dict[str, str] = PREFIXES, header: str
     lines += _prefix_block(used, prefixes)
     if None in by_graph:
         lines += _block(by_graph[None], writer)
-    for g in sorted((g for g in by_graph if g is not None), key=_sort_key):
+    for g in sorted((g for g in by_graph if g is not None), key=writer.sort_key):
         lines.append(f"{writer.term(g)} {{")
         lines += _block(by_graph[g], writer, indent="    ")
         if lines[-1] == "":

@@ -32,19 +32,17 @@ from .serialize import Quad, TermWriter, Triple
 MARKER = "customs-kg-store.json"
 STORE_FORMAT = 1
 
-_NT = TermWriter()
-
-
 def _nquad_lines(quads: Iterable[Quad]) -> Iterator[str]:
     """The merged triples in the default graph, then every quad in its named graph (unsorted N-Quads)."""
+    nt = TermWriter()
     quads = list(quads)
     merged: set[Triple] = set()
     for s, p, o, g in quads:
         merged.add((s, p, o))
         if g is not None:
-            yield f"{_NT.term(s)} {_NT.term(p)} {_NT.term(o)} {_NT.term(g)} .\n"
+            yield f"{nt.term(s)} {nt.term(p)} {nt.term(o)} {nt.term(g)} .\n"
     for s, p, o in merged:
-        yield f"{_NT.term(s)} {_NT.term(p)} {_NT.term(o)} .\n"
+        yield f"{nt.term(s)} {nt.term(p)} {nt.term(o)} .\n"
 
 
 def store_nquads(quads: Iterable[Quad]) -> bytes:

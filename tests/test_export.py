@@ -376,3 +376,20 @@ def test_export_of_another_facts_folder_keeps_a_decimal(tmp_path):
         assert any(decimal in line for line in expected)
         for reader in readers(fmt):
             assert read(reader, out, fmt) == expected, (reader, fmt)
+
+
+def test_rdf_type_is_written_a_only_as_a_predicate():
+    # 'a' is Turtle's keyword for rdf:type in the predicate position only; as a
+    # subject or an object it must stay an IRI, or the file does not read back
+    from rdflib import Graph, Namespace
+
+    from graph_builder.serialize import trig, turtle
+
+    ex = Namespace("http://example.org/")
+    triples = [(ex.s, RDF.type, ex.C), (ex.s, ex.p, RDF.type), (RDF.type, ex.p, ex.o)]
+    text = turtle(triples, prefixes={"ex": str(ex), "rdf": str(RDF)})
+    assert "    a ex:C" in text and "ex:p rdf:type" in text and "\nrdf:type\n" in text
+    assert set(Graph().parse(data=text, format="turtle")) == set(triples)
+    quads = [(s, p, o, ex.g) for s, p, o in triples]
+    back = Dataset().parse(data=trig(quads, prefixes={"ex": str(ex), "rdf": str(RDF)}), format="trig")
+    assert {(s, p, o) for s, p, o, _g in back.quads()} == set(triples)
