@@ -483,6 +483,8 @@ def run_size(label: str, triples: int, runs: int, root: Path, timeout: float, qu
             log(f"[{label}] {step} {impl}: {seconds_cell(res[key])}")
     for impl in ("project", "baseline"):
         n, limit = (runs, timeout) if impl == "project" else (baseline_runs, baseline_timeout)
+        # each query has its own stop time; the child as a whole gets all of them, plus the graph's loading
+        limit = max(limit, len(_queries()) * n * query_timeout + 900)
         data, _w, rss = run_child([sys.executable, __file__, "--step", "queries", "--impl", impl, "--facts", str(facts),
                                    "--work", str(work), "--runs", str(n), "--query-timeout", str(query_timeout)], limit)
         data["rss"] = rss
