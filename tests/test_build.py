@@ -145,3 +145,23 @@ def test_non_editable_install_finds_its_data_from_any_directory(tmp_path):
     proc = subprocess.run([str(py), "-c", "import graph_builder.paths as p; print(p.ontology_file())"], cwd=work,
                           capture_output=True, text=True, env=env)
     assert "site-packages/graph_builder/resources/ontology/customs.ttl" in proc.stdout
+
+
+def test_build_in_process_restores_the_garbage_collector(tmp_path, capsys):
+    # build pauses the cyclic collector while it works; a program calling main() gets it back,
+    # after a good build and after a failed one
+    import gc
+
+    from graph_builder.cli import main
+
+    assert gc.isenabled()
+    assert main(["build", str(FACTS), "-o", str(tmp_path / "out"), "--no-reason"]) == 0
+    assert gc.isenabled()
+    assert main(["build", str(tmp_path / "no-such-facts"), "-o", str(tmp_path / "out2"), "--no-reason"]) != 0
+    assert gc.isenabled()
+    gc.disable()  # and leaves it paused when the caller had paused it
+    try:
+        assert main(["build", str(FACTS), "-o", str(tmp_path / "out"), "--no-reason"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
