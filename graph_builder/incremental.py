@@ -759,8 +759,17 @@ class Cache:
             raise
 
 
+# IRIs read back from the cache, one object per IRI: the graphs of thousands of cache entries name
+# the same IRIs, and set and dict lookups of one object skip rdflib's equality test (a Python
+# call), which made merging and writing a graph read from the cache about twice slower
+_IRIS: dict[str, URIRef] = {}
+
+
 def _uriref(value: str) -> URIRef:
-    return str.__new__(URIRef, value)  # checked when it was first made
+    iri = _IRIS.get(value)
+    if iri is None:
+        iri = _IRIS[value] = str.__new__(URIRef, value)  # checked when it was first made
+    return iri
 
 
 def _literal(lexical: str, language: str | None, datatype: URIRef | None, value: Any, ill_typed: bool | None) -> Literal:
@@ -853,6 +862,7 @@ def _digest(obj: object) -> str:
 def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Build:
     """Like :func:`graph_builder.build.build`, rebuilding only the sources whose inputs changed."""
     stats = stats if stats is not None else Stats()
+    _IRIS.clear()  # shared within one build, not kept from the previous one
     b = _Builder(facts)
     b.roles()
     b.entities()
