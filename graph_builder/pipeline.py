@@ -138,10 +138,13 @@ def summary(result: Result) -> list[tuple[str, int]]:
     merged = result.build.merged()
     typed: dict[Node, set[Node]] = defaultdict(set)
     derived = set()
+    # predicates are IRIs: compared as strings (C), not through rdflib's equality (Python)
+    same: Any = str.__eq__
+    rdf_type, was_derived_from = str(RDF.type), str(PROV.wasDerivedFrom)
     for s, p, o in merged:
-        if p == RDF.type:
+        if same(p, rdf_type):
             typed[o].add(s)
-        elif p == PROV.wasDerivedFrom:
+        elif same(p, was_derived_from):
             derived.add(s)
     rows = [("statements in facts files", len(result.facts.statements)),
             ("triples", len(merged))]
