@@ -287,11 +287,18 @@ def step_incremental(facts: Path, work: Path, impl: str) -> dict[str, Any]:
 
     os.environ["XDG_CACHE_HOME"] = str(work / "cache-incremental")
     argv = ["build", str(facts), "-o", str(work / "out-incremental"), "--no-reason"]
+    printed = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         first = main(argv)
         changed = _touch_one_source(facts)
-        seconds, code = _timed(lambda: main(argv))
-    return {"seconds": seconds, "exit": code, "first_exit": first, "changed": changed.name}
+        with contextlib.redirect_stdout(printed):
+            seconds, code = _timed(lambda: main(argv))
+    # the build's own timings: loading, building and revalidating, then the whole run
+    said = {line.split("  ")[0].strip(): line.split()[-1] for line in printed.getvalue().splitlines()
+            if line.startswith("seconds: ")}
+    return {"seconds": seconds, "exit": code, "first_exit": first, "changed": changed.name,
+            "validated": float(said.get("seconds: load, build, validate", "nan")),
+            "all": float(said.get("seconds: in all", "nan"))}
 
 
 def child_main(args: argparse.Namespace) -> None:
@@ -590,13 +597,28 @@ def targets(results: list[dict[str, Any]], show: dict[str, Any]) -> list[str]:
                                                           "lower": qb.get(n, {}).get("lower")},
                                                          qp[n]["median"], 10)]
         least = min(qp, key=lambda n: _speedup(qb.get(n, {}), qp[n]))
-        too_close = ", ".join(f"{n} {query_ratio(qb.get(n, {}), qp[n])}" for n in under)
+        quick = [n for n in under if (qb.get(n, {}).get("median") or 1e9) <= 0.5]
+        slow_too = [n for n in under if n not in quick]
+        too_close = "; ".join(part for part in (
+            ", ".join(f"{n} {query_ratio(qb.get(n, {}), qp[n])}" for n in slow_too) + " under 10×" if slow_too else "",
+            ", ".join(f"{n} {query_ratio(qb.get(n, {}), qp[n])}" for n in quick) + " under 10×, where rdflib "
+            "answers within 0.5 s as well (selective lookups: both engines are near the fixed cost of a query, "
+            "parsing it and converting its rows)" if quick else "") if part)
         lines.append(f"| every library query ≥ 10× faster than rdflib's memory store{tag} | least: {least} "
-                     f"{query_ratio(qb.get(least, {}), qp[least])} | {verdict(not under, too_close + ' under 10×')} |")
+                     f"{query_ratio(qb.get(least, {}), qp[least])} | {verdict(not under, too_close)} |")
     inc = at["incremental:project"]
     inc_ok = None if inc.get("seconds") is None else inc["seconds"] <= 5
+    validated, whole = inc.get("validated"), inc.get("all")
+    if validated is not None and whole is not None and validated == validated and whole == whole:
+        why = (f"of {fmt_s(whole)}, loading (one file parsed, the others read from the cache), building (one "
+               f"source graph rebuilt) and revalidating (only the focus nodes the edit reaches) take "
+               f"{fmt_s(validated)}; the other {fmt_s(whole - validated)} go to the summary and to writing "
+               "the whole Turtle and TriG again and re-reading them with the strict parser before they "
+               "replace the previous build (the outputs are whole sorted files, not patched in place)")
+    else:
+        why = "a full build takes " + seconds_cell(full_p) + ": " + breakdown
     lines.append(f"| incremental rebuild after one facts file changes ≤ 5 s{tag} | {seconds_cell(inc)} | "
-                 f"{verdict(inc_ok, 'a full build takes ' + seconds_cell(full_p) + ': ' + breakdown)} |")
+                 f"{verdict(inc_ok, why)} |")
     steps = {k.split(":")[0]: at[k].get("rss", 0) for k in at if k.endswith(":project") and isinstance(at[k], dict)}
     top = max(steps, key=lambda k: steps[k])
     limit = 1.5 * 1000 ** 3 / 1024 ** 2
