@@ -129,13 +129,13 @@ def parse_yaml(data: bytes, path: Path, *, engine: str = "auto") -> YValue:
     if engine == "auto" and _RUAMEL_ONLY.search(text):
         engine = "ruamel"  # libyaml (YAML 1.1) breaks lines at NEL, LS, PS, skips a BOM anywhere, allows more tabs
     if engine in ("auto", "libyaml"):
-        import yaml
-
         events = _libyaml_events(text)
         if events is None:
             if engine == "libyaml":
-                raise RuntimeError("PyYAML was built without libyaml")
+                raise RuntimeError("PyYAML with libyaml is not installed")
         else:
+            import yaml
+
             try:
                 return _build(events, str(path), (yaml.MarkedYAMLError, yaml.YAMLError))
             except FactsError as exc:

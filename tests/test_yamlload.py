@@ -128,3 +128,14 @@ def test_generated_documents_read_the_same(data):
 RUAMEL_ONLY = [
     "more indented follow up line than first in a block scalar",
 ]
+
+
+def test_without_libyaml_ruamel_reads_every_file(monkeypatch):
+    import graph_builder.yamlload as yl
+
+    data = (ROOT / "facts" / "vocab" / "roles.yaml").read_bytes()
+    expected = reading(data, "ruamel")
+    monkeypatch.setattr(yl, "_libyaml_events", lambda text: None)
+    assert reading(data, "auto") == expected and expected[0] == "map"
+    with pytest.raises(RuntimeError, match="libyaml"):
+        parse_yaml(data, Path("f.yaml"), engine="libyaml")
