@@ -20,8 +20,9 @@ libyaml refuses (for a syntax error or for a rule of this module) is read
 again by ruamel, whose syntax messages (with the
 hints added here) are the ones users see; when ruamel (YAML 1.2) accepts what
 libyaml (YAML 1.1) refused, ruamel's reading stands. A file with a character
-the two read differently (tab, NEL, LS, PS, BOM) or with a block scalar
-(``|`` or ``>`` anywhere) goes to ruamel directly. The one difference left:
+the two read differently (tab, NEL, LS, PS, BOM), with a block scalar
+(``|`` or ``>`` anywhere) or a document-end marker (``...``) goes to ruamel
+directly. The one difference left:
 libyaml reads a few flow-style documents ruamel refuses (``[[a], "k":]``, a
 JSON-like key with its ``:`` adjacent, which YAML 1.2 allows). Where libyaml is missing,
 ruamel reads every file. A test compares the two readings on the fixtures,
@@ -42,8 +43,9 @@ MAX_DEPTH = 32
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 # text libyaml and ruamel read differently: libyaml (YAML 1.1) breaks lines at NEL, LS and PS, skips a
-# BOM anywhere, allows more tabs, and is lenient with block scalar headers (``|#``) and indentation
-_RUAMEL_ONLY = re.compile("[\t\x85\u2028\u2029\ufeff|>]")
+# BOM anywhere, allows more tabs, is lenient with block scalar headers (``|#``) and indentation, and
+# sees no second document after two document-end markers (``...``)
+_RUAMEL_ONLY = re.compile("[\t\x85\u2028\u2029\ufeff|>]|^[.][.][.]", re.MULTILINE)
 
 
 class YStr(str):

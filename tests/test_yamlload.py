@@ -113,7 +113,10 @@ def documents(draw) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A fixed sequence of examples in the suite (derandomize): the differences found by random search
+# (runs of 20,000 examples) are fixed or named above; a new search is a run of this test with
+# derandomize=False and a larger max_examples.
+@settings(max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_documents_read_the_same(data):
     fast, slow = reading(data, "auto"), reading(data, "ruamel")
@@ -147,3 +150,9 @@ def test_a_comment_that_trips_ruamels_round_trip_scanner_is_read():
     # ruamel's round-trip scanner raised an AssertionError on this (found by the generated documents)
     data = b" #- |-\n|  #c\n"
     assert reading(data, "auto") == reading(data, "ruamel") == ("", 2, True)
+
+
+def test_two_document_end_markers_are_two_documents():
+    data = b"a\n...\n...\n"
+    assert reading(data, "auto") == reading(data, "ruamel") == (
+        "error", "f.yaml:3: error: document: only one YAML document per file (remove the '---' separator)")
