@@ -296,9 +296,10 @@ def step_incremental(facts: Path, work: Path, impl: str) -> dict[str, Any]:
     # the build's own timings: loading, building and revalidating, then the whole run
     said = {line.split("  ")[0].strip(): line.split()[-1] for line in printed.getvalue().splitlines()
             if line.startswith("seconds: ")}
+    validated, whole = said.get("seconds: load, build, validate"), said.get("seconds: in all")
     return {"seconds": seconds, "exit": code, "first_exit": first, "changed": changed.name,
-            "validated": float(said.get("seconds: load, build, validate", "nan")),
-            "all": float(said.get("seconds: in all", "nan"))}
+            "validated": None if validated is None else float(validated),
+            "all": None if whole is None else float(whole)}
 
 
 def child_main(args: argparse.Namespace) -> None:
@@ -609,7 +610,7 @@ def targets(results: list[dict[str, Any]], show: dict[str, Any]) -> list[str]:
     inc = at["incremental:project"]
     inc_ok = None if inc.get("seconds") is None else inc["seconds"] <= 5
     validated, whole = inc.get("validated"), inc.get("all")
-    if validated is not None and whole is not None and validated == validated and whole == whole:
+    if validated is not None and whole is not None:
         why = (f"of {fmt_s(whole)}, loading (one file parsed, the others read from the cache), building (one "
                f"source graph rebuilt) and revalidating (only the focus nodes the edit reaches) take "
                f"{fmt_s(validated)}; the other {fmt_s(whole - validated)} go to the summary and to writing "

@@ -760,8 +760,8 @@ class Cache:
 
 
 # IRIs read back from the cache, one object per IRI: the graphs of thousands of cache entries name
-# the same IRIs, and set and dict lookups of one object skip rdflib's equality test (a Python
-# call), which made merging and writing a graph read from the cache about twice slower
+# the same IRIs, and set and dict lookups that find the same object skip rdflib's equality test
+# (a Python call); writing the Turtle of a 1M-triple incremental build took 14 s instead of 20 s
 _IRIS: dict[str, URIRef] = {}
 
 

@@ -27,8 +27,6 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _TYPE = str(RDF.type)
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 
 
@@ -58,6 +56,8 @@ class TermWriter:
     def __init__(self, prefixes: dict[str, str] | None = None):
         self.prefixes = sorted((prefixes or {}).items(), key=lambda kv: -len(kv[1]))
         self._iris: dict[str, str] = {}
+        # sort keys are N-Triples text, whatever this writer's prefixes
+        self._plain: TermWriter = TermWriter() if self.prefixes else self
 
     def iri(self, node: URIRef | str) -> str:
         text = str(node)
@@ -96,18 +96,9 @@ class TermWriter:
 
     def sort_key(self, node: Node) -> tuple[int, str]:
         """IRIs, then blank nodes, then literals, each in the order of their N-Triples text."""
-        plain = self._plain()
         if isinstance(node, URIRef):
-            return (0, plain.iri(node))
-        return (1 if isinstance(node, BNode) else 2, plain.term(node))
-
-    def _plain(self) -> "TermWriter":
-        if not self.prefixes:
-            return self
-        plain: TermWriter | None = self.__dict__.get("_plain_writer")
-        if plain is None:
-            plain = self.__dict__["_plain_writer"] = TermWriter()
-        return plain
+            return (0, self._plain.iri(node))
+        return (1 if isinstance(node, BNode) else 2, self._plain.term(node))
 
 
 def ntriples(triples: Iterable[Triple]) -> str:

@@ -32,6 +32,7 @@ from .serialize import Quad, TermWriter, Triple
 MARKER = "customs-kg-store.json"
 STORE_FORMAT = 1
 
+
 def _nquad_lines(quads: Iterable[Quad]) -> Iterator[str]:
     """The merged triples in the default graph, then every quad in its named graph (unsorted N-Quads)."""
     nt = TermWriter()
@@ -105,13 +106,7 @@ def write_store(quads: Iterable[Quad], folder: Path) -> Path:
     fd, nq = tempfile.mkstemp(prefix=f".{folder.name}.", suffix=".nq", dir=folder.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            chunk: list[str] = []
-            for line in _nquad_lines(quads):
-                chunk.append(line)
-                if len(chunk) >= 50_000:
-                    fh.write("".join(chunk))
-                    chunk.clear()
-            fh.write("".join(chunk))
+            fh.writelines(_nquad_lines(quads))
         store = pyoxigraph.Store(str(tmp))
         store.bulk_load(path=nq, format=pyoxigraph.RdfFormat.N_QUADS)
         os.unlink(nq)

@@ -15,18 +15,19 @@ need none of that, so this module builds the document itself from a parser's
   deeper than :data:`MAX_DEPTH` are errors that name the file and line.
 
 The events come from libyaml (PyYAML's C parser), about 40 times faster than
-ruamel's pure-Python parser, which matters at thousands of files. Only a file
-libyaml refuses (for a syntax error or for a rule of this module) is read
-again by ruamel, whose syntax messages (with the
-hints added here) are the ones users see; when ruamel (YAML 1.2) accepts what
-libyaml (YAML 1.1) refused, ruamel's reading stands. A file with a character
-the two read differently (tab, NEL, LS, PS, BOM), with a block scalar
-(``|`` or ``>`` anywhere) or a document-end marker (``...``) goes to ruamel
-directly. The one difference left:
-libyaml reads a few flow-style documents ruamel refuses (``[[a], "k":]``, a
-JSON-like key with its ``:`` adjacent, which YAML 1.2 allows). Where libyaml is missing,
-ruamel reads every file. A test compares the two readings on the fixtures,
-the bad-input corpus and generated documents.
+ruamel's pure-Python parser, which matters at thousands of files. ruamel
+(YAML 1.2) stays the reference:
+
+* a file libyaml refuses (a syntax error or a rule of this module) is read
+  again by ruamel, whose reading stands and whose messages users see;
+* a file with text the two read differently goes to ruamel directly (see
+  ``_RUAMEL_ONLY``: tab, NEL, LS, PS, BOM, a block scalar ``|`` / ``>``, a
+  document-end marker ``...``);
+* where libyaml is missing, ruamel reads every file.
+
+One difference is left: libyaml reads a few flow-style documents ruamel
+refuses (``[[a], "k":]``, a JSON-like key with its ``:`` adjacent, which
+YAML 1.2 allows). ``tests/test_yamlload.py`` compares the two readings.
 """
 
 from __future__ import annotations
