@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,9 @@ def free_port() -> int:
 
 
 def require_binary(name: str, how: str) -> str:
-    path = shutil.which(name)
+    # The test environment's own scripts first (pip installs `oxigraph` into the venv, which is
+    # not on PATH when pytest is started as .venv/bin/python -m pytest), then PATH.
+    path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if path is None:
         pytest.fail(f"'{name}' is not installed; the graph-store tests need it: {how}", pytrace=False)
     return path
