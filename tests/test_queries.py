@@ -1043,3 +1043,17 @@ def test_check_catches_its_rule_broken(built_graph, name):
     assert any(r[0] == culprit or r[0].startswith(culprit) and culprit.endswith("/") for r in found), found
     # (Blank node labels differ between the engines: compare the reported nodes.)
     assert [r[0] for r in oxigraph_rows(oxigraph_store(g), name)] == [r[0] for r in found]
+
+
+def test_a_quantity_between_two_bounds_is_complete_and_an_exact_value_with_a_bound_is_not(built_graph):
+    # "between 20 and 40 kg": a lower and an upper bound together are one complete quantity ...
+    quantity = ID["operation-barrier-2024-controlled-substances-seized"]
+    g = copy_of(built_graph)
+    g.add((quantity, SCHEMA.maxValue, Literal(6)))
+    assert rows(g, "quantity-incomplete-violation") == []
+    assert oxigraph_rows(oxigraph_store(g), "quantity-incomplete-violation") == []
+    # ... an exact value beside a bound is not.
+    g.add((quantity, SCHEMA.value, Literal(4)))
+    expected = [(str(quantity).removeprefix(str(ID)), "several values")]
+    assert rows(g, "quantity-incomplete-violation") == expected
+    assert oxigraph_rows(oxigraph_store(g), "quantity-incomplete-violation") == expected
