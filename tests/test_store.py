@@ -278,3 +278,27 @@ def test_timeout_on_an_on_disk_store(tmp_path, built):
     q = QUERIES["meeting-chair"]
     rows = run(st, q, {"series": "global-rilo-meetings", "number": "28"}, timeout=30)
     assert rows.rows
+
+
+def test_a_streamed_store_keeps_blank_nodes_and_holds_each_triple_once():
+    # The N-Quads reach the parser in batches of lines: one blank node named on both
+    # sides of a batch's end is still one node, and a triple of several graphs is one
+    # triple of the default graph.
+    from rdflib import BNode, Literal, URIRef
+
+    from graph_builder.store import _LinesReader
+
+    node, p = BNode("b0"), URIRef("http://example.org/p")
+    graphs = [URIRef("http://example.org/g1"), URIRef("http://example.org/g2")]
+    quads = [(node, p, Literal(i), g) for i in range(10_000) for g in graphs]
+    store = memory_store(quads)
+    default = list(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    assert len(default) == 10_000 and len({q.subject for q in default}) == 1
+    assert len(store) == 30_000 and len({q.subject for q in store}) == 1
+    # the reader gives the lines' bytes whole, in any read size
+    lines = [f"line {i}\n" for i in range(5000)]
+    reader = _LinesReader(lines, batch=7)
+    chunks = []
+    while chunk := reader.read(13):
+        chunks.append(chunk)
+    assert b"".join(chunks) == "".join(lines).encode()
