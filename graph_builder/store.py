@@ -73,6 +73,11 @@ class _LinesReader(io.RawIOBase):
         return n
 
 
+def _nquad_stream(quads: Iterable[Quad]) -> io.BufferedReader:
+    """The store's N-Quads for the builder's quads, as a binary file read as the parser goes."""
+    return io.BufferedReader(_LinesReader(_nquad_lines(quads)), 1 << 20)
+
+
 def memory_store(quads: Iterable[Quad]) -> pyoxigraph.Store:
     """An in-memory Oxigraph store of the builder's quads (see the module doc for its layout).
 
@@ -80,7 +85,7 @@ def memory_store(quads: Iterable[Quad]) -> pyoxigraph.Store:
     they added about 0.5 GB to the peak of ``query --facts`` at a million triples.
     """
     store = pyoxigraph.Store()
-    store.load(io.BufferedReader(_LinesReader(_nquad_lines(quads)), 1 << 20), pyoxigraph.RdfFormat.N_QUADS)
+    store.load(_nquad_stream(quads), pyoxigraph.RdfFormat.N_QUADS)
     return store
 
 
@@ -127,15 +132,11 @@ def write_store(quads: Iterable[Quad], folder: Path) -> Path:
                          "it is left alone (give a new or empty folder)")
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    # the N-Quads are streamed to a file beside the store and bulk-loaded from there: held in memory
-    # whole (as text, then bytes) they doubled the peak memory of `build --store` at a million triples
-    fd, nq = tempfile.mkstemp(prefix=f".{folder.name}.", suffix=".nq", dir=folder.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.writelines(_nquad_lines(quads))
         store = pyoxigraph.Store(str(tmp))
-        store.bulk_load(path=nq, format=pyoxigraph.RdfFormat.N_QUADS)
-        os.unlink(nq)
+        # streamed into the bulk loader, as into a memory store: held whole (as text, then bytes)
+        # the N-Quads doubled the peak memory of `build --store` at a million triples
+        store.bulk_load(_nquad_stream(quads), pyoxigraph.RdfFormat.N_QUADS)
         store.flush()
         count = len(store)
         del store
@@ -150,7 +151,6 @@ def write_store(quads: Iterable[Quad], folder: Path) -> Path:
             os.rename(tmp, folder)
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
-        Path(nq).unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder

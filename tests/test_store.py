@@ -4,8 +4,9 @@ Every library query gives the same rows (compared as sets of display
 strings) in Oxigraph and in rdflib's memory store, on the bundled graph and
 on a generated graph of ~100k triples (with start dates contested by a
 second source added, so that every kind of contradiction is found).
-Oxigraph returns plain literals as ``xsd:string`` literals; :func:`graph_builder.store.to_rdflib` reads them back
-as plain rdflib literals (the same RDF 1.1 term), the only normalization.
+Oxigraph returns plain literals as ``xsd:string`` literals;
+:func:`graph_builder.store.to_rdflib` reads them back as plain rdflib
+literals (the same RDF 1.1 term), the only normalization.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def contested_start_dates(graph, count: int) -> list[tuple]:
             continue
         other = URIRef(f"{statement}-contested")
         earlier = Literal(f"{str(date)[:-2]}{int(str(date)[-2:]) - 1:02d}", datatype=XSD.date)
-        source = articles[len(added) * 7 % len(articles)]
+        own = set(graph.objects(statement, PROV.wasDerivedFrom))
+        source = next(a for a in articles[len(added) * 7 % len(articles):] + articles if a not in own)
         added += [(other, RDF.type, RDF.Statement), (other, RDF.subject, graph.value(statement, RDF.subject)),
                   (other, RDF.predicate, SCHEMA.startDate), (other, RDF.object, earlier),
                   (other, PROV.wasDerivedFrom, source)]
