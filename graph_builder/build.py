@@ -1,4 +1,4 @@
-"""Map loaded facts to RDF, following ``docs/data-model.md`` and the interop contract.
+"""Map loaded facts to RDF, following ``docs/data-model.md`` and ``docs/interop.md``.
 
 The result is a set of quads: the default graph holds entities, roles,
 sources and their metadata; one named graph per source holds what that source

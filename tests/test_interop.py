@@ -1,7 +1,7 @@
 """The exported Turtle answers the users' questions in another SPARQL engine.
 
 The Turtle written by ``customs-kg build`` is loaded into Oxigraph (pyoxigraph),
-with no inference, and queried with nothing but the interop contract's
+with no inference, and queried with nothing but docs/interop.md's
 vocabularies (ORG, FOAF, schema.org, PROV-O, OWL-Time, SKOS). The expected
 answers were read from the five source articles.
 """
@@ -70,10 +70,9 @@ def test_the_30th_global_rilo_meeting_has_no_known_chair(store):
 
 
 def test_contract_query_chairs_and_vice_chairs_with_terms(store):
-    # The interop contract's section 7 query, with one correction: it compares
-    # the language-tagged label with plain strings (?roleLabel IN ("Chair", ...)),
-    # which is false in every SPARQL 1.1 engine (RDF term equality), so the
-    # comparison is made on STR(?roleLabel). See README, "Interoperability".
+    # The check query of docs/interop.md. Role labels are language-tagged, and a
+    # tagged literal never equals a plain string in SPARQL 1.1, so the query
+    # compares STR(?roleLabel) with the plain role names.
     rows = select(store, """
         SELECT ?who ?body ?roleLabel ?from ?to WHERE {
           ?m a org:Membership ; org:member ?who ; org:organization ?body ;

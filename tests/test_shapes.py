@@ -292,10 +292,10 @@ def test_results_carry_the_shape_message() -> None:
 
 
 # --------------------------------------------------------------------------
-# The interop contract's example query (section 7)
+# The check query of docs/interop.md
 # --------------------------------------------------------------------------
 
-CONTRACT = ROOT.parent / "shared" / "design" / "interop-contract.md"
+INTEROP_DOC = ROOT / "docs" / "interop.md"
 
 CONTRACT_PREFIXES = """\
 PREFIX org:  <http://www.w3.org/ns/org#>
@@ -303,7 +303,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX time: <http://www.w3.org/2006/time#>
 """
 
-# Section 7 of the contract, verbatim (test_contract_query_copy_is_current keeps it so).
+# The query with a plain comparison of language-tagged labels: the common mistake the
+# page warns about.
 CONTRACT_QUERY = """\
 SELECT ?who ?body ?roleLabel ?from ?to WHERE {
   ?m a org:Membership ; org:member ?who ; org:organization ?body ;
@@ -316,8 +317,8 @@ SELECT ?who ?body ?roleLabel ?from ?to WHERE {
 }
 """
 
-# The same query with the one change it needs to match the English role names:
-# compare their text, STR(?roleLabel), with the plain strings.
+# The query of docs/interop.md ("How to check it"): compare the labels' text,
+# STR(?roleLabel), with the plain strings (test_interop_doc_query_is_current keeps it so).
 CONTRACT_QUERY_FIXED = CONTRACT_QUERY.replace(
     '?roleLabel IN ("Chair", "Vice-Chair")', 'STR(?roleLabel) IN ("Chair", "Vice-Chair")')
 
@@ -335,21 +336,18 @@ def chairs(query: str) -> set[tuple[Node | None, ...]]:
     return {tuple(row) for row in data.query(CONTRACT_PREFIXES + query)}  # type: ignore[arg-type]
 
 
-def test_contract_query_copy_is_current() -> None:
-    assert CONTRACT.is_file(), f"{CONTRACT} (the project's shared design folder) must sit beside this repository"
-    text = CONTRACT.read_text(encoding="utf-8")
-    section = text[text.index("## 7."):]
+def test_interop_doc_query_is_current() -> None:
+    text = INTEROP_DOC.read_text(encoding="utf-8")
+    section = text[text.index("## How to check it"):]
     query = section[section.index("```sparql\n") + len("```sparql\n"):]
     query = query[:query.index("```")]
-    assert query == CONTRACT_QUERY
+    assert query == CONTRACT_QUERY_FIXED
 
 
 def test_contract_query_as_written_finds_no_row_because_of_its_filter() -> None:
-    # Interop-contract section 7 filters ?roleLabel IN ("Chair", "Vice-Chair"), but the
-    # contract also requires role names to be @en literals, and in SPARQL 1.1
-    # "Chair"@en = "Chair" is a type error: the query as written returns no row in any
-    # engine (rdflib and Oxigraph alike). README "Interoperability" tells consumers to
-    # compare STR(?roleLabel); the corrected query is tested below.
+    # Role names are @en literals, and in SPARQL 1.1 "Chair"@en = "Chair" is false: a
+    # filter ?roleLabel IN ("Chair", "Vice-Chair") returns no row in any engine (rdflib
+    # and Oxigraph alike), as docs/interop.md warns; its query compares STR(?roleLabel).
     assert chairs(CONTRACT_QUERY) == set()
 
 
