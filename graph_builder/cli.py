@@ -120,6 +120,14 @@ def _graph_options(p: argparse.ArgumentParser) -> None:
 def _format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json", "markdown"), default="table",
                    help="output format (default: a table or card for the terminal)")
+    p.add_argument("--raw", action="store_true",
+                   help="with -f csv or tsv: write every cell as it is (by default a cell starting with = + - @, "
+                        "a tab or a CR gets a leading ' so that a spreadsheet shows it as text, not as a formula)")
+
+
+def _check_raw(args: argparse.Namespace) -> None:
+    if getattr(args, "raw", False) and args.format not in ("csv", "tsv"):
+        raise UsageError(f"customs-kg {args.command}: --raw applies to --format csv and tsv only")
 
 
 def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
@@ -289,7 +297,7 @@ def cmd_query(args: argparse.Namespace) -> int:
                           timeout=args.timeout, allow_remote=args.allow_remote)
     else:
         rows = run(_local_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
-    sys.stdout.write(format_rows(rows, args.format))
+    sys.stdout.write(format_rows(rows, args.format, raw=args.raw))
     return EXIT_OK
 
 
@@ -339,7 +347,7 @@ def _card(args: argparse.Namespace, kind: str) -> int:
 
     node = URIRef(match.iri)
     card = (entity_card if kind == "show" else timeline)(graph, node, at=at, lang=args.lang)
-    sys.stdout.write(render(card, args.format, quotes=args.quotes))
+    sys.stdout.write(render(card, args.format, quotes=args.quotes, raw=args.raw))
     return EXIT_OK
 
 
@@ -354,7 +362,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import main_check
 
-    code, report = main_check(args.facts, args.fail_on, args.format)
+    code, report = main_check(args.facts, args.fail_on, args.format, args.raw)
     sys.stdout.write(report)
     return code
 
@@ -423,6 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
         args = _parser().parse_args(argv)
+        _check_raw(args)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
                    "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth}[args.command]
