@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from .errors import CustomsKGError, FactsError, UsageError
+from .textsafe import terminal_lines
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.export.FORMATS
@@ -161,7 +162,8 @@ def _endpoint(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    """A message on stderr: its lines kept, control, bidi and invisible characters shown escaped."""
+    print(terminal_lines(message), file=sys.stderr)
 
 
 def _load_rdf(path: Path):  # type: ignore[no-untyped-def]
