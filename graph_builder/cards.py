@@ -19,6 +19,7 @@ from rdflib.term import Node
 from .build import statement_iri
 from .dates import PartialDate, parse_date
 from .namespaces import CKG, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
+from .textsafe import delimited, markdown_text, terminal_lines
 
 _DATE_PROPS = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear)
 _HIDDEN_TYPES = {str(RDF.Statement)}
@@ -483,35 +484,38 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
 # Rendering
 # ---------------------------------------------------------------------------
 
-def render(card: Card, fmt: str = "table", quotes: bool = False) -> str:
-    """A card or timeline for a terminal (table), or as json, markdown, csv or tsv."""
+def render(card: Card, fmt: str = "table", quotes: bool = False, raw: bool = False) -> str:
+    """A card or timeline for a terminal (table), or as json, markdown, csv or tsv.
+
+    The table's text is shown as :func:`~graph_builder.textsafe.terminal_text`
+    (a field's own line breaks continue under it); Markdown fields are
+    :func:`~graph_builder.textsafe.markdown_text`; CSV and TSV cells are
+    neutralised for spreadsheets unless ``raw``.
+    """
     if fmt == "json":
         return json.dumps(_as_dict(card, quotes), ensure_ascii=False, indent=2) + "\n"
     if fmt in ("csv", "tsv"):
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        w.writerow(["entity", "section", "text", "target", "start", "end", "status", "source", "published", "quote"])
-        for line in card.lines + card.undated:
-            evs = line.evidence or [Evidence("", "", None)]
-            for ev in evs:
-                w.writerow([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
-                            line.status or "", ev.source, ev.published or "", (ev.quote or "") if quotes else ""])
-        return buf.getvalue()
+        return delimited(fmt, CSV_COLUMNS, _csv_rows(card, quotes), raw=raw)
     md = fmt == "markdown"
     out: list[str] = []
-    title = f"{card.label}  [{card.key}]"
-    out.append(f"# {title}" if md else title)
-    out.append(("types: " if not md else "*types:* ") + ", ".join(card.types))
+
+    def put(prefix: str, value: str, lead: str = "") -> None:
+        """``prefix``, then ``lead`` and ``value`` as Markdown or as they are; in a table
+        each further line of ``value`` starts under its first."""
+        if md:
+            out.append(prefix + markdown_text(lead + value, line_start=True))
+        else:
+            out.append(prefix + lead + value.replace("\n", "\n" + " " * len(prefix + lead)))
+
+    put("# " if md else "", f"{card.label}  [{card.key}]")
+    put("*types:* " if md else "types: ", ", ".join(card.types))
     if card.as_of:
         out.append(f"as of {card.as_of} (held / cannot tell; what was not held is left out)")
     if card.names:
-        out.append("" if not md else "")
+        out.append("")
         out.append("## Names" if md else "Names")
-        for kind, lang, text in card.names:
-            out.append(f"{'- ' if md else '  '}{text}  ({lang or '-'}, {kind})")
+        for kind, lang, name in card.names:
+            put("- " if md else "  ", f"{name}  ({lang or '-'}, {kind})")
     sections: dict[str, list[Line]] = {}
     for line in card.lines:
         sections.setdefault(line.section if card.kind == "card" else "Timeline", []).append(line)
@@ -527,19 +531,34 @@ def render(card: Card, fmt: str = "table", quotes: bool = False) -> str:
                 when = f"{_span(line.start, line.end):<25} "
             status = f" [{line.status}{': ' + line.reason if line.reason and line.status != 'held' else ''}]" if line.status else ""
             label = f"{line.section}: " if card.kind == "timeline" else ""
-            out.append(f"{prefix}{when}{label}{line.text}{status}")
+            put(prefix, line.text + status, lead=when + label)
             for head, sentences in _grouped(line.evidence):
-                out.append(("    " if not md else "  - ") + head)
+                put("    " if not md else "  - ", head)
                 if quotes:
-                    out += [("      " if not md else "    > ") + f"“{q}”" for q in sentences]
+                    for q in sentences:
+                        put("      " if not md else "    > ", f"“{q}”")
     if card.notes:
         out.append("")
         out.append("## Notes" if md else "Notes")
-        out += [("- " if md else "  ") + note for note in card.notes]
+        for note in card.notes:
+            put("- " if md else "  ", note)
     if not card.lines and not card.undated:
         out.append("")
         out.append("(the graph records nothing else about it)")
-    return "\n".join(out) + "\n"
+    return "".join(terminal_lines(entry) + "\n" for entry in out)
+
+
+CSV_COLUMNS = ("entity", "section", "text", "target", "start", "end", "status", "source", "published", "quote")
+
+
+def _csv_rows(card: Card, quotes: bool) -> list[list[str]]:
+    """One CSV/TSV row per line and source (a line without a source: one row with empty source cells)."""
+    rows = []
+    for line in card.lines + card.undated:
+        for ev in line.evidence or [Evidence("", "", None)]:
+            rows.append([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
+                         line.status or "", ev.source, ev.published or "", (ev.quote or "") if quotes else ""])
+    return rows
 
 
 def _grouped(evidence: Sequence[Evidence]) -> list[tuple[str, list[str]]]:

@@ -40,8 +40,6 @@ otherwise.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections import defaultdict
@@ -56,6 +54,7 @@ from .build import TYPE_CLASSES, Build, entity_of
 from .dates import PartialDate
 from .errors import UsageError, _display_path
 from .facts import Facts, Loc, Statement
+from .textsafe import delimited, markdown_text, terminal_text
 
 SEVERITIES = ("error", "warning", "info")
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -673,44 +672,48 @@ def _render_table(findings: Sequence[Finding]) -> str:
     if not findings:
         lines += ["No findings.", ""]
     lines.append(summary_line(findings))
-    return "\n".join(lines) + "\n"
+    return "".join(terminal_text(line) + "\n" for line in lines)
 
 
 def _render_markdown(findings: Sequence[Finding]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    def cell(items: Iterable[str]) -> str:
+        return "<br>".join(markdown_text(item) for item in items)
 
     lines = ["| " + " | ".join(_COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
     for f in findings:
-        values = _row(f, "<br>")
-        values[0] = f"**{values[0]}**" if f.severity == "error" else values[0]
-        values[1] = f"`{values[1]}`"
-        lines.append("| " + " | ".join(cell(v) for v in values) + " |")
+        values = [f"**{f.severity}**" if f.severity == "error" else f.severity, f"`{terminal_text(f.check)}`",
+                  cell([f.message]), cell(f.entities),
+                  cell(f"{_display_path(loc.file)}:{loc.line}" for loc in f.locations), cell(f.sources)]
+        lines.append("| " + " | ".join(values) + " |")
     return "\n".join(lines) + "\n\n" + summary_line(findings) + "\n"
 
 
-def render(findings: Sequence[Finding], fmt: str = "table") -> str:
+def render(findings: Sequence[Finding], fmt: str = "table", raw: bool = False) -> str:
     """The findings as ``table`` (grouped by severity and check, with the summary
     line), ``csv`` / ``tsv`` (a header, one row each; lists joined by "; "),
-    ``json`` (a list of objects) or ``markdown`` (a table, then the summary line)."""
+    ``json`` (a list of objects) or ``markdown`` (a table, then the summary line).
+
+    Text for the terminal (``table``) is shown as :func:`~graph_builder.textsafe.terminal_text`;
+    Markdown cells are :func:`~graph_builder.textsafe.markdown_text` (the items of
+    a list joined by ``<br>``); CSV and TSV cells are neutralised for spreadsheets
+    unless ``raw``.
+    """
     if fmt == "table":
         return _render_table(findings)
     if fmt == "json":
         return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2) + "\n"
     if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(_COLUMNS)
-        writer.writerows(_row(f, "; ") for f in findings)
-        return buf.getvalue()
+        return delimited(fmt, _COLUMNS, (_row(f, "; ") for f in findings), raw=raw)
     if fmt == "markdown":
         return _render_markdown(findings)
     raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
 
 
-def main_check(facts_dir: Path | None = None, fail_on: str = "error", fmt: str = "table") -> tuple[int, str]:
+def main_check(facts_dir: Path | None = None, fail_on: str = "error", fmt: str = "table",
+               raw: bool = False) -> tuple[int, str]:
     """Load and build a facts folder (the bundled facts by default), run every
-    check; return the exit code for ``--fail-on`` and the rendered report."""
+    check; return the exit code for ``--fail-on`` and the rendered report
+    (``raw``: CSV and TSV cells as they are, see :func:`render`)."""
     from .pipeline import build_graph
 
     if fail_on not in FAIL_ON:
@@ -719,4 +722,4 @@ def main_check(facts_dir: Path | None = None, fail_on: str = "error", fmt: str =
         raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
     facts, built = build_graph(facts_dir)
     findings = run_checks(facts, built, built.merged_graph())
-    return exit_code(findings, fail_on), render(findings, fmt)
+    return exit_code(findings, fail_on), render(findings, fmt, raw)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from .errors import CustomsKGError, FactsError, UsageError
+from .textsafe import terminal_lines
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.export.FORMATS
@@ -120,6 +121,14 @@ def _graph_options(p: argparse.ArgumentParser) -> None:
 def _format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json", "markdown"), default="table",
                    help="output format (default: a table or card for the terminal)")
+    p.add_argument("--raw", action="store_true",
+                   help="with -f csv or tsv: write every cell as it is (by default a cell starting with = + - @, "
+                        "a tab or a CR gets a leading ' so that a spreadsheet shows it as text, not as a formula)")
+
+
+def _check_raw(args: argparse.Namespace) -> None:
+    if getattr(args, "raw", False) and args.format not in ("csv", "tsv"):
+        raise UsageError(f"customs-kg {args.command}: --raw applies to --format csv and tsv only")
 
 
 def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
@@ -153,7 +162,8 @@ def _endpoint(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    """A message on stderr: its lines kept, control, bidi and invisible characters shown escaped."""
+    print(terminal_lines(message), file=sys.stderr)
 
 
 def _load_rdf(path: Path):  # type: ignore[no-untyped-def]
@@ -289,7 +299,7 @@ def cmd_query(args: argparse.Namespace) -> int:
                           timeout=args.timeout, allow_remote=args.allow_remote)
     else:
         rows = run(_local_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
-    sys.stdout.write(format_rows(rows, args.format))
+    sys.stdout.write(format_rows(rows, args.format, raw=args.raw))
     return EXIT_OK
 
 
@@ -339,7 +349,7 @@ def _card(args: argparse.Namespace, kind: str) -> int:
 
     node = URIRef(match.iri)
     card = (entity_card if kind == "show" else timeline)(graph, node, at=at, lang=args.lang)
-    sys.stdout.write(render(card, args.format, quotes=args.quotes))
+    sys.stdout.write(render(card, args.format, quotes=args.quotes, raw=args.raw))
     return EXIT_OK
 
 
@@ -354,7 +364,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import main_check
 
-    code, report = main_check(args.facts, args.fail_on, args.format)
+    code, report = main_check(args.facts, args.fail_on, args.format, args.raw)
     sys.stdout.write(report)
     return code
 
@@ -423,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
         args = _parser().parse_args(argv)
+        _check_raw(args)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
                    "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth}[args.command]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .textsafe import terminal_text
+
 
 def _display_path(path: str) -> str:
     """``path`` relative to the working directory when it lies below it."""
@@ -28,9 +30,11 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        """``file:line: severity: field: message`` on one line, user text shown as
+        :func:`~graph_builder.textsafe.terminal_text` (a line break as ``\\n``)."""
         file = _display_path(self.file)
         where = f"{file}:{self.line}" if self.line else file
-        return f"{where}: {self.severity}: {self.field}: {self.message}"
+        return terminal_text(f"{where}: {self.severity}: {self.field}: {self.message}")
 
 
 class CustomsKGError(Exception):

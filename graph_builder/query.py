@@ -16,22 +16,20 @@ the local graph (``SERVICE``, ``FROM``/``FROM NAMED``, updates).
 from __future__ import annotations
 
 import contextvars
-import csv
 import functools
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node, Variable
 
 from .dates import DateFormatError, parse_date
 from .errors import QueryError
 from .namespaces import ID, PREFIXES, XSD
 from .paths import queries_dir
+from .results import format_rows as format_rows, rows_as_strings as rows_as_strings  # rendering: results.py
 
 PARAM_TYPES = ("iri", "string", "integer", "date", "lang-string")
 
@@ -420,72 +418,6 @@ def _in_child(q: NamedQuery, timeout: float, work: Callable[[], Rows]) -> Rows:
         raise QueryError(payload)
     assert isinstance(payload, Rows)
     return payload
-
-
-def _cell(node: Node | None) -> str:
-    if node is None:
-        return ""
-    text = str(node)
-    if isinstance(node, URIRef) and text.startswith(str(ID)):
-        return text[len(str(ID)):]
-    return text
-
-
-def format_rows(rows: Rows, fmt: str) -> str:
-    """Render rows as a table, CSV, TSV, JSON (SPARQL 1.1 results) or Markdown."""
-    if fmt == "json":
-        return json.dumps(_sparql_json(rows), ensure_ascii=False, indent=2) + "\n"
-    cells = [[_cell(c) for c in r] for r in rows.rows]
-    if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(rows.vars)
-        writer.writerows(cells)
-        return buf.getvalue()
-    if fmt == "markdown":
-        head = "| " + " | ".join(rows.vars) + " |\n|" + "---|" * len(rows.vars) + "\n"
-        return head + "".join("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |\n" for r in cells)
-    widths = [len(v) for v in rows.vars]
-    for r in cells:
-        for i, c in enumerate(r):
-            widths[i] = min(max(widths[i], len(c)), 60)
-
-    def clip(c: str, w: int) -> str:
-        return c if len(c) <= w else c[: w - 1] + "…"
-
-    lines = ["  ".join(v.ljust(w) for v, w in zip(rows.vars, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(clip(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines) + "\n"
-
-
-def _sparql_json(rows: Rows) -> dict[str, Any]:
-    bindings = []
-    for r in rows.rows:
-        b: dict[str, Any] = {}
-        for name, node in zip(rows.vars, r):
-            if node is None:
-                continue
-            if isinstance(node, URIRef):
-                b[name] = {"type": "uri", "value": str(node)}
-            elif isinstance(node, BNode):
-                b[name] = {"type": "bnode", "value": str(node)}
-            else:
-                assert isinstance(node, Literal)
-                entry: dict[str, str] = {"type": "literal", "value": str(node)}
-                if node.language:
-                    entry["xml:lang"] = node.language
-                elif node.datatype is not None:
-                    entry["datatype"] = str(node.datatype)
-                b[name] = entry
-        bindings.append(b)
-    return {"head": {"vars": rows.vars}, "results": {"bindings": bindings}}
-
-
-def rows_as_strings(rows: Rows) -> list[tuple[str, ...]]:
-    """Rows as tuples of display strings (keys for our IRIs), for tests and scripts."""
-    return [tuple(_cell(c) for c in r) for r in rows.rows]
 
 
 def parse_params(items: Sequence[str] | None) -> dict[str, str]:

@@ -36,6 +36,7 @@ from .dates import PartialDate, parse_date
 from .errors import UsageError
 from .network import build_network
 from .serialize import write_atomic
+from .textsafe import html_json
 
 FORMATS = (".html", ".png", ".svg", ".graphml", ".gexf")
 
@@ -470,10 +471,16 @@ def page_data(graph: Graph, net: nx.MultiDiGraph, kind: str, *, at: PartialDate 
 
 
 def html_page(graph: Graph, net: nx.MultiDiGraph, kind: str, *, at: PartialDate | None = None, lang: str = "en") -> str:
-    """The self-contained interactive page."""
-    data = page_data(graph, net, kind, at=at, lang=lang)
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    """The self-contained interactive page.
+
+    The data goes in as :func:`~graph_builder.textsafe.html_json` (no name can
+    end its ``<script>`` element); the title and language are HTML-escaped; the
+    page's script writes data values with ``textContent`` only.
+    """
     from html import escape
+
+    data = page_data(graph, net, kind, at=at, lang=lang)
+    blob = html_json(data)
 
     page = _asset("page.html").replace("{{TITLE}}", escape(data["title"])).replace("{{LANG}}", escape(lang))
     # The scripts and the data go in last, each once, so nothing in them is read as a placeholder.

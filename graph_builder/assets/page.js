@@ -117,7 +117,7 @@
   var cardBox = document.getElementById("card");
   function showCard(key) {
     var card = DATA.cards[key];
-    cardBox.innerHTML = "";
+    cardBox.replaceChildren();
     if (!card) { cardBox.appendChild(h("p", {}, key)); return; }
     cardBox.appendChild(h("h2", {}, card.label + "  [" + card.entity + "]"));
     cardBox.appendChild(h("div", { "class": "types" }, (card.types || []).join(", ")));
