@@ -199,7 +199,7 @@ def _check_build_outputs(args: argparse.Namespace) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
-    from .incremental import cache_folder
+    from .incremental import cache_folder, cache_usable
     from .pipeline import build_and_validate, summary, write_outputs
 
     started = time.perf_counter()
@@ -209,6 +209,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     validated = time.perf_counter()
     _report_violations(result.violations)
     version = result.stats.version() if result.stats is not None else None
+    if cache is not None and not cache_usable(cache):
+        cache = None
     consistent, detail = (True, "skipped") if args.no_reason else _reason(result.build.merged(), cache, version)
     reasoned = time.perf_counter()
     rows = summary(result)
