@@ -35,12 +35,13 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="facts -> validated graph (Turtle + TriG)")
     b.add_argument("facts", nargs="?", type=Path, help="facts folder (default: the bundled facts)")
-    b.add_argument("-o", "--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
+    b.add_argument("-o", "--out", type=Path, default=Path("output"), help="output folder: new, empty or an earlier "
+                   "build (default: ./output)")
     b.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (HermiT)")
     b.add_argument("--store", type=Path, metavar="DIR", help="also load the graph into an on-disk Oxigraph store "
                    "in DIR (written atomically), for 'customs-kg query --store DIR'")
     b.add_argument("--no-cache", action="store_true", help="a clean full build: ignore and do not write the "
-                   "incremental cache (OUT/.cache)")
+                   "incremental cache ($XDG_CACHE_HOME/customs-kg/, or $CUSTOMS_KG_CACHE)")
 
     v = sub.add_parser("validate", help="check a facts folder or an RDF file against shapes and ontology")
     v.add_argument("path", nargs="?", type=Path, help="facts folder or .ttl/.trig/.nt/.nq file (default: the bundled facts)")
@@ -183,18 +184,43 @@ def _reason(graph, cache_dir: Path | None = None, version: str | None = None) ->
     return check_consistency(graph, cache_dir=cache_dir, version=version)
 
 
+def _reading(args: argparse.Namespace) -> list[Path]:
+    """What a command reads (its facts folder, or its --data file): no output may replace or lie inside it."""
+    if getattr(args, "data", None):
+        return [args.data]
+    from .paths import default_facts_dir
+
+    return [getattr(args, "facts", None) or default_facts_dir()]
+
+
+def _check_build_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before anything is built, an output folder or store folder that a build may not replace."""
+    from .publish import check_output_folder
+
+    check_output_folder(args.out, "build", _reading(args))
+    if args.store is not None:
+        check_output_folder(args.store, "store", _reading(args))
+        out, store = (Path(os.path.abspath(p)) for p in (args.out, args.store))
+        if out.is_relative_to(store) or store.is_relative_to(out):
+            raise UsageError(f"{args.store}: error: output: the store folder must be neither the -o folder, "
+                             "nor inside it, nor hold it")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
-    from .incremental import cache_folder
+    from .incremental import cache_folder, cache_usable
     from .pipeline import build_and_validate, summary, write_outputs
 
     started = time.perf_counter()
+    _check_build_outputs(args)
     cache = None if args.no_cache else cache_folder(args.out)
     result = build_and_validate(args.facts, cache_dir=cache)
     validated = time.perf_counter()
     _report_violations(result.violations)
     version = result.stats.version() if result.stats is not None else None
+    if cache is not None and not cache_usable(cache):
+        cache = None
     consistent, detail = (True, "skipped") if args.no_reason else _reason(result.build.merged(), cache, version)
     reasoned = time.perf_counter()
     rows = summary(result)
@@ -370,9 +396,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export, render
+    from .export import SPLIT_FORMATS, export, render
     from .pipeline import build_graph
+    from .publish import check_output_file, check_output_folder
 
+    if args.out is not None and args.graph_per_source and args.format in SPLIT_FORMATS:
+        check_output_folder(args.out, "export", _reading(args))
+    elif args.out is not None:
+        check_output_file(args.out, _reading(args))
     _facts, built = build_graph(args.facts)
     if args.out is None:
         export(built, args.format, None, args.graph_per_source)  # refuses a split without a folder
@@ -385,6 +416,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
+    from .publish import check_output_file
     from .viz import render_file
 
     at = _as_of(args.as_of)
@@ -393,6 +425,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     if args.depth != 1 and args.focus is None:
         raise UsageError("--depth needs --focus NAME")
     out = args.out or Path("output") / f"{args.kind}.html"
+    check_output_file(out, _reading(args))
     graph = _graph(args)
     print(f"wrote {render_file(graph, args.kind, out, at=at, focus=args.focus, depth=args.depth, lang=args.lang)}")
     return EXIT_OK

@@ -16,7 +16,9 @@ Every writer is deterministic: the same facts give the same bytes.
 With ``graph_per_source``, ``turtle`` and ``ntriples`` write one file per
 graph into a folder: ``_default.ttl`` (the default graph) and
 ``{source}.ttl`` for the named graph ``id:{source}/graph``; the union of the
-files is the merged graph. For ``trig`` and ``nquads`` the flag changes
+files is the merged graph. The folder is published as a whole with a
+``manifest.json`` ("customs-kg export", see graph_builder.publish), and only
+an absent or empty folder or an earlier export is replaced. For ``trig`` and ``nquads`` the flag changes
 nothing: they always keep one named graph per source.
 """
 
@@ -35,6 +37,7 @@ from .errors import UsageError
 from .namespaces import RDF, XSD
 from .paths import data_dir
 from .pipeline import HEADER
+from .publish import check_output_file, publish, writing
 from .serialize import Quad, nquads, ntriples, trig, turtle, write_atomic
 
 FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
@@ -196,7 +199,9 @@ def export(built: Build, fmt: str, out: Path | None = None, graph_per_source: bo
 
     With ``out`` None nothing is written and ``[]`` is returned: the caller
     prints :func:`render`. ``turtle``/``ntriples`` with ``graph_per_source``
-    need ``out``, a folder, and write one file per graph into it.
+    need ``out``, a folder (absent, empty or an earlier export), and publish
+    one file per graph in it with a manifest; otherwise ``out`` is one file,
+    never a folder (graph_builder.publish.check_output_file).
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
@@ -206,14 +211,11 @@ def export(built: Build, fmt: str, out: Path | None = None, graph_per_source: bo
             raise UsageError(f"--graph-per-source with --format {fmt} writes one file per graph: give a folder with -o")
         return []
     if split:
-        if out.exists() and not out.is_dir():
-            raise UsageError(f"{out}: not a folder (--graph-per-source with --format {fmt} writes one file per graph)")
-        paths = []
-        for name, text in render_files(built, fmt).items():
-            write_atomic(out / name, text)
-            paths.append(out / name)
-        return paths
-    if out.is_dir():
-        raise UsageError(f"{out}: is a folder; give a file name with -o")
-    write_atomic(out, render(built, fmt, graph_per_source))
+        files = render_files(built, fmt)
+        publish(out, {name: text.encode("utf-8") for name, text in files.items()}, kind="export")
+        return [out / name for name in files]
+    check_output_file(out)
+    text = render(built, fmt, graph_per_source)
+    with writing(out):
+        write_atomic(out, text)
     return [out]

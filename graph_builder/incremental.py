@@ -41,7 +41,7 @@ import io
 import os
 import pickle
 import re
-import tempfile
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -54,9 +54,10 @@ from . import build as build_mod
 from . import facts as facts_mod
 from . import validate as validate_mod
 from .build import Build, Triple, _Builder, _Statement, source_graph_iri
-from .errors import FactsError
+from .errors import FactsError, Problem
 from .facts import Facts, Loc
 from .namespaces import RDF, RDFS, SH
+from .publish import describe_os_error, private_file, sweep
 from .validate import Violation, locations_of, ontology_graph, shapes_graph, short, translate_report
 from .yamlload import YStr
 
@@ -719,11 +720,59 @@ class _Parsed:
     text_sha: str | None = None
 
 
+_UNUSABLE: set[str] = set()  # cache folders found unusable in this process (warned once each)
+
+
+def cache_unusable(folder: Path, exc: OSError) -> None:
+    """Stop using the cache ``folder`` for the rest of this process, with one warning on stderr.
+
+    A read-only, full or damaged cache never fails a command: the command goes
+    on without it (``PATH: warning: cache: why; building without the cache``).
+    """
+    if str(folder) in _UNUSABLE:
+        return
+    _UNUSABLE.add(str(folder))
+    warning = Problem(str(folder), 0, "cache", f"cannot use it: {describe_os_error(exc)}; building without the cache",
+                      "warning")
+    print(warning, file=sys.stderr)
+
+
+def cache_usable(folder: Path) -> bool:
+    """Whether the cache ``folder`` has not been found unusable in this process."""
+    return str(folder) not in _UNUSABLE
+
+
 class Cache:
-    """A folder of pickled entries, each checked by its key (a corrupt or stale entry is a miss)."""
+    """A folder of pickled entries, each checked by its key (a corrupt or stale entry is a miss).
+
+    The folder is opened when the cache is made: created, cleared of the
+    temporary files killed runs left (graph_builder.publish.sweep) and probed
+    for writing. A folder that cannot be used (read-only, full, not a folder)
+    is left alone, with one warning (:func:`cache_unusable`): the build goes
+    on without the cache and gives the same result.
+    """
 
     def __init__(self, folder: Path | None):
-        self.folder = folder
+        self.folder = folder if folder is not None and self._open(folder) else None
+
+    @staticmethod
+    def _open(folder: Path) -> bool:
+        if not cache_usable(folder):
+            return False
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for sub in [folder, *(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())]:
+                sweep(sub)
+            fd, probe = private_file(folder / "probe")
+            try:
+                os.write(fd, b"probe")
+            finally:
+                os.close(fd)
+                probe.unlink()
+        except OSError as exc:
+            cache_unusable(folder, exc)
+            return False
+        return True
 
     def _path(self, kind: str, name: str) -> Path | None:
         if self.folder is None:
@@ -735,28 +784,32 @@ class Cache:
         if path is None or not path.is_file():
             return None
         try:
-            stored_key, value = pickle.loads(path.read_bytes())  # our own cache in the output folder
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss
+            stored_key, value = pickle.loads(path.read_bytes())  # our own cache
+        except Exception:  # noqa: BLE001 - a damaged or unreadable entry is a miss
             return None
         return value if stored_key == key else None
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
         path = self._path(kind, name)
-        if path is None:
+        if path is None or self.folder is None:
             return
         buffer = io.BytesIO()
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # atomic (a reader sees the old entry or the new one) but not synced: after a crash an entry
-        # may be empty or cut, which reads as a miss
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(buffer.getvalue())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # atomic (a reader sees the old entry or the new one) but not synced: after a crash an entry
+            # may be empty or cut, which reads as a miss
+            fd, tmp = private_file(path)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(buffer.getvalue())
+                    os.replace(tmp, path)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            cache_unusable(self.folder, exc)
+            self.folder = None
 
 
 # IRIs read back from the cache, one object per IRI: the graphs of thousands of cache entries name

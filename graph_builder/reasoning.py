@@ -13,7 +13,10 @@ because the graph's dates are ``xsd:date`` / ``xsd:gYearMonth`` /
 ``xsd:gYear``, which are outside the OWL 2 datatype map). owlready2 writes its
 HermiT input to ``tempfile``'s directory and leaves it behind when HermiT
 finds an inconsistency, so ``tempfile.tempdir`` points into the private
-directory while the reasoner runs; the directory is removed afterwards.
+directory while the reasoner runs; the directory is removed afterwards. It is
+named and locked by graph_builder.publish's rule for temporary folders
+(``.customs-kg-reasoner.tmp-PID-*`` in the system's temporary folder), so the
+next run removes one that a killed run left.
 
 Reified statements (``rdf:Statement`` with ``rdf:subject`` /
 ``rdf:predicate`` / ``rdf:object``) are RDF-level provenance that OWL 2 DL
@@ -25,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -38,6 +40,7 @@ from rdflib.term import Node
 
 from .errors import CustomsKGError
 from .paths import data_dir
+from .publish import private_folder, sweep
 
 Triple = tuple[Node, Node, Node]
 
@@ -222,24 +225,36 @@ def _cached_verdict(cache_dir: Path | None, key: str) -> tuple[bool, str] | None
         kept = json.loads((cache_dir / _VERDICT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("key") != key:
-        return None
-    return bool(kept["consistent"]), str(kept["detail"])
+    if not isinstance(kept, dict) or kept.get("key") != key or not isinstance(kept.get("consistent"), bool) \
+            or not isinstance(kept.get("detail"), str):
+        return None  # another input's verdict, or a damaged file: HermiT runs again
+    return kept["consistent"], kept["detail"]
 
 
 def _keep_verdict(cache_dir: Path | None, key: str, verdict: tuple[bool, str]) -> None:
     if cache_dir is None:
         return
+    from .incremental import cache_unusable
     from .serialize import write_atomic
 
-    write_atomic(cache_dir / _VERDICT_FILE, json.dumps({"key": key, "consistent": verdict[0], "detail": verdict[1]}))
+    try:
+        kept = {"key": key, "consistent": verdict[0], "detail": verdict[1]}
+        write_atomic(cache_dir / _VERDICT_FILE, json.dumps(kept))
+    except OSError as exc:  # a read-only or full cache: the verdict stands, it is just not kept
+        cache_unusable(cache_dir, exc)
 
 
 def _run_hermit(text: bytes, n_triples: int, explain: bool) -> tuple[bool, str]:
-    """HermiT on N-Triples ``text`` (see :func:`check_consistency`)."""
+    """HermiT on N-Triples ``text`` (see :func:`check_consistency`), in a private temporary folder (mode 0700)."""
+    base = Path(tempfile.gettempdir()) / "customs-kg-reasoner"
+    sweep(base.parent, base.name)
+    with private_folder(base, "tmp") as workdir:
+        return _hermit_in(workdir, text, n_triples, explain)
+
+
+def _hermit_in(workdir: Path, text: bytes, n_triples: int, explain: bool) -> tuple[bool, str]:
     import owlready2
 
-    workdir = Path(tempfile.mkdtemp(prefix="customs-kg-reasoner-"))  # mode 0700
     saved_tempdir = tempfile.tempdir
     world = None
     try:
@@ -269,4 +284,3 @@ def _run_hermit(text: bytes, n_triples: int, explain: bool) -> tuple[bool, str]:
         tempfile.tempdir = saved_tempdir
         if world is not None:
             world.close()
-        shutil.rmtree(workdir, ignore_errors=True)

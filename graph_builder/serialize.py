@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -19,6 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import PREFIXES, RDF, XSD
+from .publish import private_file, sweep
 
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]
@@ -209,25 +209,26 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``path`` through a unique temporary file in the same folder, then rename.
+    """Write ``path`` through a private temporary file in the same folder, flushed to disk, then rename.
 
-    Readers see the old file or the new one, never a half-written file.
+    Readers see the old file or the new one, never a half-written file. The
+    temporary file follows graph_builder.publish's rule (``.NAME.tmp-PID-*``,
+    locked while written); the ones a killed run left beside ``path`` are
+    removed first. A failed write raises ``OSError`` and leaves ``path`` as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep(path.parent, path.name)
+    fd, tmp = private_file(path)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            os.replace(tmp, path)  # still locked: a sweep never takes it for a leftover
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)

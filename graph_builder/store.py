@@ -6,10 +6,12 @@ named graph ``id:{source}/graph`` as in the TriG. Queries read the default
 graph, so a query gives the same rows as on the merged rdflib graph, with no
 duplicates from a union of graphs.
 
-An on-disk store is written atomically: it is built in a temporary folder
-beside ``DIR`` and renamed into place (an existing store is swapped with one
-``renameat2(RENAME_EXCHANGE)`` on Linux), so a reader opens the old store or
-the new one. A folder that is not a customs-kg store is never replaced.
+An on-disk store is written atomically: it is built in a private staging
+folder beside ``DIR`` and renamed into place (an existing store is swapped
+with one ``renameat2(RENAME_EXCHANGE)`` on Linux), so a reader opens the old
+store or the new one. ``DIR`` must be absent, empty or an earlier store (its
+marker ``customs-kg-store.json`` proves it); any other folder is left alone
+(graph_builder.publish.check_output_folder).
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ import io
 import itertools
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -29,9 +29,11 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .namespaces import XSD
+from .publish import (STORE_MARKER, check_output_folder, private_folder, store_marker_ok, swap_in, sweep, writing,
+                      write_synced)
 from .serialize import Quad, TermWriter, Triple
 
-MARKER = "customs-kg-store.json"
+MARKER = STORE_MARKER
 STORE_FORMAT = 1
 
 
@@ -95,65 +97,38 @@ def graph_store(graph: Graph | Iterable[Triple]) -> pyoxigraph.Store:
 
 
 def _write_marker(folder: Path, count: int) -> None:
-    (folder / MARKER).write_text(json.dumps({"format": STORE_FORMAT, "quads": count}) + "\n", encoding="utf-8")
+    write_synced(folder / MARKER, (json.dumps({"format": STORE_FORMAT, "quads": count}) + "\n").encode("utf-8"))
 
 
 def is_store(folder: Path) -> bool:
-    """Whether ``folder`` holds a store written by :func:`write_store`."""
-    return (folder / MARKER).is_file()
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False when unsupported."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return bool(rc == 0)
+    """Whether ``folder`` holds a store written by :func:`write_store` (its marker, well formed)."""
+    return store_marker_ok(folder)
 
 
 def write_store(quads: Iterable[Quad], folder: Path) -> Path:
     """Load the quads into an on-disk Oxigraph store at ``folder``, atomically.
 
-    The store is built in a temporary folder beside ``folder`` and renamed
-    into place; an existing store at ``folder`` is replaced. Refuses to replace
-    a non-empty folder that is not a customs-kg store.
+    The store is built in a staging folder beside ``folder`` and swapped into
+    place; an earlier store at ``folder`` is replaced. Refuses (exit 2) a
+    folder that is not absent, empty or a customs-kg store; a failed write
+    (a full disk, a read-only folder) leaves the earlier store as it was.
     """
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--store {folder}: exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not is_store(folder):
-        raise InputError(f"--store {folder}: the folder is not empty and is not a customs-kg store; "
-                         "it is left alone (give a new or empty folder)")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    try:
-        store = pyoxigraph.Store(str(tmp))
-        # streamed into the bulk loader, as into a memory store: held whole (as text, then bytes)
-        # the N-Quads doubled the peak memory of `build --store` at a million triples
-        store.bulk_load(_nquad_stream(quads), pyoxigraph.RdfFormat.N_QUADS)
-        store.flush()
-        count = len(store)
-        del store
-        _write_marker(tmp, count)
-        if not folder.exists():
-            os.rename(tmp, folder)
-        elif _exchange(tmp, folder):
-            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous store
-        else:  # no atomic exchange: the shortest window we can get
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
-            os.rename(folder, old / "store")
-            os.rename(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+    check_output_folder(folder, "store")
+    shown, folder = folder, Path(os.path.abspath(folder))
+    with writing(shown):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        sweep(folder.parent, folder.name)
+        with private_folder(folder) as staging:
+            store = pyoxigraph.Store(str(staging))
+            # streamed into the bulk loader, as into a memory store: held whole (as text, then bytes)
+            # the N-Quads doubled the peak memory of `build --store` at a million triples
+            store.bulk_load(_nquad_stream(quads), pyoxigraph.RdfFormat.N_QUADS)
+            store.flush()
+            count = len(store)
+            del store
+            _write_marker(staging, count)
+            swap_in(staging, folder)
+    return Path(shown)
 
 
 def open_store(folder: Path) -> pyoxigraph.Store:

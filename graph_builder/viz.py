@@ -35,6 +35,7 @@ from rdflib import Graph
 from .dates import PartialDate, parse_date
 from .errors import UsageError
 from .network import build_network
+from .publish import check_output_file, writing
 from .serialize import write_atomic
 from .textsafe import html_json
 
@@ -77,7 +78,8 @@ DATED_KINDS = ("membership", "chairs")
 
 def render_file(graph: Graph, kind: str, out: Path, *, at: PartialDate | None = None, focus: str | None = None,
                 depth: int = 1, lang: str = "en") -> Path:
-    """Draw network ``kind`` of ``graph`` into ``out``, in the format its suffix names."""
+    """Draw network ``kind`` of ``graph`` into ``out``, in the format its suffix names (atomically; never a folder)."""
+    check_output_file(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise UsageError(f"{out}: unknown output format '{out.suffix}' (use {', '.join(FORMATS)})")
@@ -93,7 +95,8 @@ def render_file(graph: Graph, kind: str, out: Path, *, at: PartialDate | None = 
             data = gexf(net)
         else:
             data = figure(net, kind, suffix[1:])
-    write_atomic(out, data)
+    with writing(out):
+        write_atomic(out, data)
     return out
 
 

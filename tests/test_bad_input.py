@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT, run_cli
 from graph_builder.errors import FactsError
 from graph_builder.facts import load_facts
+from graph_builder.publish import publish
 
 CORPUS = ROOT / "tests" / "bad_input"
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]
@@ -34,9 +35,7 @@ def facts_with(tmp_path: Path, case: dict[str, object]) -> Path:
 
 def previous_build(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "customs-kg.ttl").write_text("# the previous build\n", encoding="utf-8")
-    (out / "customs-kg.trig").write_text("# the previous build\n", encoding="utf-8")
+    publish(out, {"customs-kg.ttl": b"# the previous build\n", "customs-kg.trig": b"# the previous build\n"})
     return out, digest(out)
 
 

@@ -16,6 +16,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from conftest import FACTS, ROOT, run_cli
 from graph_builder.build import build
 from graph_builder.facts import load_facts
+from graph_builder.publish import publish
 from graph_builder.serialize import nquads, trig, turtle
 
 
@@ -101,13 +102,12 @@ def test_invalid_graph_is_not_written(tmp_path):
     assert 'en: "Chair",' in text
     roles.write_text(text.replace('en: "Chair",', 'en: "Chairwoman",', 1), encoding="utf-8")
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "customs-kg.ttl").write_text("previous build\n", encoding="utf-8")
+    publish(out, {"customs-kg.ttl": b"# previous build\n"})
     proc = run_cli("build", str(facts), "-o", str(out), "--no-reason")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "role/chair" in proc.stderr and "vocab/roles.yaml" in proc.stderr
     assert "nothing was written" in proc.stderr
-    assert (out / "customs-kg.ttl").read_text(encoding="utf-8") == "previous build\n"
+    assert (out / "customs-kg.ttl").read_text(encoding="utf-8") == "# previous build\n"
 
 
 def test_usage_errors_exit_2_without_traceback():

@@ -161,7 +161,7 @@ def test_a_failed_store_write_leaves_the_previous_store(tmp_path, built, monkeyp
         raise OSError("disk full")
 
     monkeypatch.setattr(pyoxigraph.Store, "bulk_load", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="kg: error: output: cannot write it: disk full; what was there before"):
         write_store(built.quads(), folder)
     monkeypatch.undo()
     assert sorted(os.listdir(folder)) == before and len(open_store(folder)) > 0
