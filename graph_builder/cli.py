@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     z.add_argument("kind", choices=VIZ_KINDS, help="membership: bodies and their members; structure: part-of "
                    "and reporting lines; participation: meetings and participants; chairs: a timeline of chairs")
     z.add_argument("-o", "--out", type=Path, help="output file; its suffix picks the format: .html (interactive, "
-                   "offline), .png, .svg, .graphml, .gexf (default: output/KIND.html)")
+                   "offline), .png, .svg, .graphml, .gexf (default: viz/KIND.html, beside the build folder, never inside it)")
     z.add_argument("--as-of", metavar="DATE", help="the network as of DATE: what did not hold is left out, what "
                    "cannot be told is marked uncertain (the page's date control starts at DATE)")
     z.add_argument("--focus", metavar="NAME", help="only the entity NAME (any of its names) and its neighbours")
@@ -424,7 +424,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
         raise UsageError("--depth must be 0 or more")
     if args.depth != 1 and args.focus is None:
         raise UsageError("--depth needs --focus NAME")
-    out = args.out or Path("output") / f"{args.kind}.html"
+    out = args.out or Path("viz") / f"{args.kind}.html"
     check_output_file(out, _reading(args))
     graph = _graph(args)
     print(f"wrote {render_file(graph, args.kind, out, at=at, focus=args.focus, depth=args.depth, lang=args.lang)}")

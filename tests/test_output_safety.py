@@ -287,6 +287,19 @@ def test_viz_writes_its_file_and_nothing_else(tmp_path):
     assert (tmp_path / "figures" / "structure.svg").read_bytes().startswith(b"<?xml")
 
 
+
+def test_a_drawing_with_no_out_lives_beside_the_build_and_survives_the_next_build(tmp_path):
+    # build, draw with the defaults, build again: neither refuses, and the drawing is kept
+    assert build(tmp_path).returncode == 0
+    proc = cli("viz", "structure", "--facts", str(BASE), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "wrote viz/structure.html\n"
+    drawing = listing(tmp_path / "viz")
+    proc = build(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(os.listdir(tmp_path / "output")) == BUILT
+    assert listing(tmp_path / "viz") == drawing
+
 # --- Leftovers of killed runs ------------------------------------------------------------------
 
 
