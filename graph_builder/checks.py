@@ -25,6 +25,14 @@ The checks (id, severity):
 ``stated-count-mismatch``  error     a source's count differs from the list it gives
 ``meeting-number-gap``     warning   numbers missing between a series' known meetings
 ``ambiguous-name``         warning   a name that resolves to more than one entity
+``mixed-script-name``      warning   a word of a name mixing Latin, Cyrillic and Greek
+                                     letters ("Ivan Реtrov": Cyrillic Р and е)
+``confusable-names``       warning   names of two entities that are the same once
+                                     Cyrillic and Greek letters are read as the Latin
+                                     ones they look like (Unicode's confusables, from
+                                     ``confusable_homoglyphs``)
+``file-not-read``          warning   a YAML file under the facts folder the loader does
+                                     not read (see graph_builder.factsdir)
 ``shacl-violation``,       error,    SHACL results (e.g. a source with no publisher)
 ``shacl-warning``,         warning,
 ``shacl-info``             info
@@ -44,6 +52,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -573,6 +582,109 @@ def _check_ambiguous_names(ctx: _Context) -> Iterator[Finding]:
 
 
 # --------------------------------------------------------------------------
+# Names that mix scripts, and names of different entities that only look alike
+# --------------------------------------------------------------------------
+
+# The scripts whose letters pass for one another (Unicode's confusables: Cyrillic а, е, о, р, с, х
+# and Greek ο, ρ, ν ... look like Latin letters).
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _script(char: str) -> str:
+    from confusable_homoglyphs.categories import alias
+
+    return str(alias(char))
+
+
+@lru_cache(maxsize=1)
+def _latin_lookalikes() -> dict[str, str]:
+    """Cyrillic and Greek letters -> the Latin letter they look like (Unicode's confusables data)."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    out: dict[str, str] = {}
+    for char, glyphs in confusables_data.items():
+        if len(char) != 1 or _script(char) not in _LOOKALIKE_SCRIPTS[1:]:
+            continue
+        latin = next((g["c"] for g in glyphs if len(g["c"]) == 1 and _script(g["c"]) == "LATIN"), None)
+        if latin is not None:
+            out[char] = latin
+    return out
+
+
+def _written_names(facts: Facts) -> list[tuple[str, str, Loc]]:
+    """(key, name, where it is written) of every name and alias of the entities and roles, and of
+    every alias statement."""
+    out: list[tuple[str, str, Loc]] = []
+    declared = [(k, e.names, e.loc) for k, e in facts.entities.items()]
+    declared += [(f"role/{k}", r.names, r.loc) for k, r in facts.roles.items()]
+    for key, names, loc in declared:
+        written = [*names.pref.values(), *(a for group in names.aliases.values() for a in group)]
+        out += [(key, text, loc) for text in written]
+    out += [(st.values["entity"], st.values["text"], _loc(st, "text")) for st in facts.statements if st.kind == "alias"]
+    return out
+
+
+def _mixed_words(name: str) -> list[tuple[str, list[str]]]:
+    """The words of ``name`` that mix Latin, Cyrillic and Greek letters, each with its letters of
+    the scripts less used in it."""
+    out = []
+    for word in _WORD.findall(name):
+        scripts: dict[str, list[str]] = defaultdict(list)
+        for c in word:
+            if c.isalpha() and _script(c) in _LOOKALIKE_SCRIPTS:
+                scripts[_script(c)].append(c)
+        if len(scripts) > 1:
+            main = max(sorted(scripts), key=lambda s: len(scripts[s]))
+            out.append((word, [f"{s.capitalize()} {c}" for s in sorted(scripts) if s != main
+                               for c in dict.fromkeys(scripts[s])]))
+    return out
+
+
+def _check_mixed_scripts(ctx: _Context) -> Iterator[Finding]:
+    for key, name, loc in _written_names(ctx.facts):
+        for word, odd in _mixed_words(name):
+            yield ctx.finding(
+                "mixed-script-name", "warning",
+                f"the name “{name}” of {key} mixes scripts in the word “{word}” ({', '.join(odd)}); "
+                "retype it in one script", (key,), [loc])
+
+
+def _lookalike_letters(name: str) -> list[str]:
+    table = _latin_lookalikes()
+    return [f"{_script(c).capitalize()} {c} (U+{ord(c):04X}) for Latin {table[c]}"
+            for c in dict.fromkeys(name) if c in table]
+
+
+def _check_confusable_names(ctx: _Context) -> Iterator[Finding]:
+    from .resolve import normalize
+
+    table = _latin_lookalikes()
+    groups: dict[str, list[tuple[str, str, Loc]]] = defaultdict(list)
+    for key, name, loc in _written_names(ctx.facts):
+        groups[normalize("".join(table.get(c, c) for c in name))].append((key, name, loc))
+    for items in groups.values():
+        for i, (key_a, name_a, loc_a) in enumerate(items):
+            for key_b, name_b, loc_b in items[i + 1:]:
+                if key_a == key_b or normalize(name_a) == normalize(name_b):
+                    continue  # one entity's names, or the same name (an ambiguous-name finding)
+                letters = _lookalike_letters(name_a) + _lookalike_letters(name_b)
+                yield ctx.finding(
+                    "confusable-names", "warning",
+                    f"the names “{name_a}” of {key_a} and “{name_b}” of {key_b} look the same but are written "
+                    f"with different letters ({', '.join(letters)}); a reader cannot tell them apart",
+                    (key_a, key_b), [loc_a, loc_b])
+
+
+# --------------------------------------------------------------------------
+# Files the loader warned about (YAML files it does not read)
+# --------------------------------------------------------------------------
+
+def _check_facts_warnings(ctx: _Context) -> Iterator[Finding]:
+    for p in ctx.facts.warnings:
+        yield ctx.finding("file-not-read", "warning", p.message, (), [Loc(p.file, p.line)])
+
+
+# --------------------------------------------------------------------------
 # SHACL results
 # --------------------------------------------------------------------------
 
@@ -604,6 +716,9 @@ CHECKS = (
     _check_stated_counts,
     _check_meeting_number_gaps,
     _check_ambiguous_names,
+    _check_mixed_scripts,
+    _check_confusable_names,
+    _check_facts_warnings,
     _check_shacl,
 )
 

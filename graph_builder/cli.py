@@ -12,9 +12,9 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from .errors import CustomsKGError, FactsError, UsageError
+from .errors import CustomsKGError, FactsError, Problem, UsageError
 from .textsafe import terminal_lines
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -178,6 +178,11 @@ def _report_violations(violations, stream=sys.stderr) -> None:  # type: ignore[n
         print(v.problem(), file=stream)
 
 
+def _report_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        _err(str(problem))
+
+
 def _reason(graph, cache_dir: Path | None = None, version: str | None = None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
     from .reasoning import check_consistency
 
@@ -217,6 +222,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     cache = None if args.no_cache else cache_folder(args.out)
     result = build_and_validate(args.facts, cache_dir=cache)
     validated = time.perf_counter()
+    _report_problems(result.facts.warnings)
     _report_violations(result.violations)
     version = result.stats.version() if result.stats is not None else None
     if cache is not None and not cache_usable(cache):
@@ -257,6 +263,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from .pipeline import build_and_validate
 
         result = build_and_validate(path)
+        _report_problems(result.facts.warnings)
         graph, violations = result.build.merged(), result.violations
     _report_violations(violations)
     errors = [v for v in violations if v.severity == "Violation"]
@@ -473,8 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _batch(args.command):
             return handler(args)
     except FactsError as exc:
-        for p in exc.problems:
-            _err(str(p))
+        _report_problems(exc.problems)
         _err(f"{len(exc.problems)} problem(s) in the facts; nothing was written")
         return EXIT_USAGE
     except CustomsKGError as exc:

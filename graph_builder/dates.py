@@ -6,11 +6,13 @@ import calendar
 import re
 from dataclasses import dataclass
 
+# Whole-value patterns (fullmatch) of ASCII digits: \d would also match other scripts' digits
 _FORMS = (
-    (re.compile(r"^(\d{4})$"), "year"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "day"),
+    (re.compile(r"([0-9]{4})"), "year"),
+    (re.compile(r"([0-9]{4})-([0-9]{2})"), "month"),
+    (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"), "day"),
 )
+_AMBIGUOUS = (re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}([./-][0-9]{2,4})?"), re.compile(r"[0-9]{2}-[0-9]{2}"))
 
 XSD_BY_PRECISION = {"year": "gYear", "month": "gYearMonth", "day": "date"}
 PRECISION_BY_XSD = {v: k for k, v in XSD_BY_PRECISION.items()}
@@ -63,8 +65,10 @@ class PartialDate:
 def parse_date(text: str) -> PartialDate:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; reject anything else."""
     value = text.strip()
+    if any(c.isdigit() and not c.isascii() for c in value):
+        raise DateFormatError(f"'{text}': write the date with the digits 0-9 (YYYY, YYYY-MM or YYYY-MM-DD)")
     for pattern, precision in _FORMS:
-        match = pattern.match(value)
+        match = pattern.fullmatch(value)
         if not match:
             continue
         parts = [int(g) for g in match.groups()]
@@ -83,7 +87,7 @@ def parse_date(text: str) -> PartialDate:
         if not 1 <= day <= last:
             raise DateFormatError(f"'{text}': {calendar.month_name[month]} {year} has {last} days")
         return PartialDate(year, month, day)
-    if re.match(r"^\d{1,2}[./-]\d{1,2}([./-]\d{2,4})?$", value) or re.match(r"^\d{2}-\d{2}$", value):
+    if any(pattern.fullmatch(value) for pattern in _AMBIGUOUS):
         raise DateFormatError(f"'{text}' is ambiguous; write YYYY, YYYY-MM or YYYY-MM-DD")
     raise DateFormatError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
 

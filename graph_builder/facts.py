@@ -8,6 +8,7 @@ of them.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,12 +17,28 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .dates import DateFormatError, PartialDate, definitely_before, parse_date
 from .errors import FactsError, Problem
-from .yamlload import YMap, YSeq, YStr, YValue, line_of, load_yaml
+from .factsdir import TEXT_MAX_BYTES, FactsDir, Listing, file_kind
+from .yamlload import YMap, YSeq, YStr, YValue, decode_utf8, line_of, load_yaml
 
-KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
-UNIT_RE = re.compile(r"^[A-Z0-9]{2,3}$")
-COUNTRY_CODE_RE = re.compile(r"^[A-Z]{2}$")
+# Whole-value patterns: always applied with fullmatch ('$' also matches before a final newline).
+KEY_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?")
+UNIT_RE = re.compile(r"[A-Z0-9]{2,3}")
+COUNTRY_CODE_RE = re.compile(r"[A-Z]{2}")
+_WHOLE_NUMBER = re.compile(r"[1-9][0-9]*")
+_OCTAL_LOOKING = re.compile(r"0[0-9]+")
+_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
+_HTTP_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+# Bounds of the numbers a source states (see docs/data-model.md): far above any real meeting
+# number, head count or seized amount, and inside what every consumer reads (a 64-bit integer:
+# owlready2, the reasoner's store, keeps integers as 64-bit; Python converts at most 4300 digits).
+MAX_MEETING_NUMBER = 100_000
+MAX_COUNT = 999_999_999
+QUANTITY_DIGITS = 15
+# A quote is evidence: a sentence, not a letter or a full stop that any text contains.
+MIN_QUOTE_LETTERS = 10
+# A key whose IRI the builder mints for something else: id:role is the concept scheme of the roles.
+RESERVED_KEYS = frozenset({"role"})
 # Characters a label must never carry: bidi overrides and isolates, zero-width
 # and other invisible format characters.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -133,6 +150,7 @@ class Facts:
     sources: dict[str, Source] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # e.g. YAML files the loader does not read
 
     def claim_keys(self, kind: str) -> dict[str, list[Statement]]:
         """Statements that define keyed claims (``membership``, ``election``), by key."""
@@ -170,15 +188,24 @@ class _Ctx:
         self.field = ""
 
 
+def _hidden_character(text: str, allowed: str = "") -> str | None:
+    """The problem of a text holding an invisible or a control character (other than ``allowed``), if any."""
+    invisible = _INVISIBLE.search(text)
+    if invisible is not None:
+        return f"contains the invisible character U+{ord(invisible.group(0)):04X}; remove it"
+    control = next((c for c in text if unicodedata.category(c) == "Cc" and c not in allowed), None)
+    if control is not None:
+        return f"contains the control character U+{ord(control):04X}; remove it"
+    return None
+
+
 def _text(value: YValue, ctx: _Ctx) -> str:
     if not isinstance(value, YStr):
         raise _Bad("expected text")
     text = str(value)
-    if _INVISIBLE.search(text):
-        ch = _INVISIBLE.search(text).group(0)  # type: ignore[union-attr]
-        raise _Bad(f"contains the invisible character U+{ord(ch):04X}; remove it")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise _Bad("contains a control character; remove it")
+    hidden = _hidden_character(text, "\n\t")
+    if hidden is not None:
+        raise _Bad(hidden)
     if unicodedata.normalize("NFC", text) != text:
         raise _Bad("is not in Unicode NFC form; re-type it or normalize it to NFC")
     if not text.strip():
@@ -186,11 +213,25 @@ def _text(value: YValue, ctx: _Ctx) -> str:
     return text
 
 
+def _quote(value: YValue, ctx: _Ctx) -> str:
+    text = _text(value, ctx)
+    letters = sum(c.isalnum() for c in text)
+    if letters < MIN_QUOTE_LETTERS:
+        raise _Bad(f"'{_shown(text)}' is too short to be evidence (a quote has at least {MIN_QUOTE_LETTERS} letters "
+                   f"or digits, this one {letters}): quote the whole sentence of the source that states the fact")
+    return text
+
+
 def _key_syntax(value: YValue) -> str:
     if not isinstance(value, YStr):
         raise _Bad("expected a key (lower-case words joined by '-')")
-    if not KEY_RE.match(value):
+    hidden = _hidden_character(value)
+    if hidden is not None:
+        raise _Bad(f"'{value}' is not a valid key: it {hidden}")
+    if not KEY_RE.fullmatch(value):
         raise _Bad(f"'{value}' is not a valid key: use lower-case ASCII letters and digits joined by single '-'")
+    if value in RESERVED_KEYS:
+        raise _Bad(f"'{value}' is reserved (id:{value} is the list of roles); choose another key")
     return str(value)
 
 
@@ -235,22 +276,38 @@ def _dates(value: YValue, ctx: _Ctx) -> tuple[PartialDate, ...]:
     return tuple(_date(v, ctx) for v in value)
 
 
-def _positive_int(value: YValue, ctx: _Ctx) -> int:
-    if not isinstance(value, YStr) or not re.match(r"^[1-9][0-9]*$", value):
-        hint = " (a leading zero reads as octal in YAML 1.1; write the plain number)" if isinstance(value, YStr) and re.match(r"^0[0-9]+$", value) else ""
-        raise _Bad(f"'{value}' is not a positive whole number{hint}")
+def _shown(value: object) -> str:
+    """A value as quoted in a message: a long one cut to its first and last digits."""
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:12]}...{text[-12:]} ({len(text)} characters)"
+
+
+def _whole(value: YValue, what: str, top: int) -> int:
+    """A whole number from 1 to ``top`` (checked by its digits before it is converted)."""
+    if not isinstance(value, YStr) or not _WHOLE_NUMBER.fullmatch(value):
+        hint = " (a leading zero reads as octal in YAML 1.1; write the plain number)" if isinstance(value, YStr) and _OCTAL_LOOKING.fullmatch(value) else ""
+        raise _Bad(f"'{_shown(value)}' is not a positive whole number{hint}")
+    if len(value) > len(str(top)) or int(value) > top:
+        raise _Bad(f"'{_shown(value)}' is too large for {what} (at most {top})")
     return int(value)
+
+
+def _meeting_number(value: YValue, ctx: _Ctx) -> int:
+    return _whole(value, "a meeting number", MAX_MEETING_NUMBER)
 
 
 def _count(value: YValue, ctx: _Ctx) -> int:
     if isinstance(value, YStr) and value == "0":
         return 0
-    return _positive_int(value, ctx)
+    return _whole(value, "a count", MAX_COUNT)
 
 
 def _number(value: YValue, ctx: _Ctx) -> str:
-    if not isinstance(value, YStr) or not re.match(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$", value):
-        raise _Bad(f"'{value}' is not a number (digits, optionally a '.' and decimals)")
+    if not isinstance(value, YStr) or not _DECIMAL.fullmatch(value):
+        raise _Bad(f"'{_shown(value)}' is not a number (digits, optionally a '.' and decimals)")
+    if len(value.split(".")[0]) > QUANTITY_DIGITS:
+        raise _Bad(f"'{_shown(value)}' is too large for a quantity (at most {QUANTITY_DIGITS} digits before the "
+                   "decimal point); check the unit (e.g. TNE for tonnes instead of KGM)")
     return str(value)
 
 
@@ -271,20 +328,20 @@ def _choice(options: Iterable[str]) -> Callable[[YValue, _Ctx], str]:
 
 
 def _lang(value: YValue, ctx: _Ctx) -> str:
-    if not isinstance(value, YStr) or not LANG_RE.match(value) or value.split("-")[0] not in LANGUAGES:
+    if not isinstance(value, YStr) or not LANG_RE.fullmatch(value) or value.split("-")[0] not in LANGUAGES:
         raise _Bad(f"'{value}' is not a known language tag (use ISO 639-1, e.g. en, ru, fr)")
     return str(value)
 
 
 def _url(value: YValue, ctx: _Ctx) -> str:
     text = _text(value, ctx)
-    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", text):
+    if not _HTTP_URL.fullmatch(text):
         raise _Bad(f"'{text}' is not an http(s) URL")
     return text
 
 
 def _unit(value: YValue, ctx: _Ctx) -> str:
-    if not isinstance(value, YStr) or not UNIT_RE.match(value):
+    if not isinstance(value, YStr) or not UNIT_RE.fullmatch(value):
         raise _Bad(f"'{value}' is not a UN/CEFACT unit code (e.g. KGM, TNE, C62)")
     return str(value)
 
@@ -348,7 +405,7 @@ _OUTCOME = _record({"action": (_choice(OUTCOME_ACTIONS), True), "object": (_ref(
 # kind -> (subject parser or None when the kind's value is a mapping, field spec)
 KINDS: dict[str, tuple[frozenset[str] | str | None, dict[str, tuple[Callable[[YValue, _Ctx], Any], bool]]]] = {
     "event": (EVENTS, {
-        "series": (_ref(frozenset({"MeetingSeries"})), False), "number": (_positive_int, False),
+        "series": (_ref(frozenset({"MeetingSeries"})), False), "number": (_meeting_number, False),
         "start": (_date, False), "end": (_date, False), "date": (_date, False),
         "place": (_ref(PLACE_TYPES), False), "attendance": (_choice(ATTENDANCE), False),
         "status": (_choice(EVENT_STATUS), False),
@@ -449,8 +506,8 @@ def _check_fields(m: YMap, allowed: Iterable[str], file: str, out: _Collector, w
             out.add(file, k.line, str(k), f"unknown field in {where} (expected one of: {', '.join(allowed)})")
 
 
-def _load_roles(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc]) -> None:
-    doc = load_yaml(path)
+def _load_roles(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], folder: FactsDir) -> None:
+    doc = load_yaml(path, folder)
     file = str(path)
     ctx = _Ctx(file)
     if not isinstance(doc, YMap) or not isinstance(_get(doc, "roles"), YSeq):
@@ -483,8 +540,8 @@ def _claim_duplicate(key: str, loc: Loc, seen: dict[str, Loc], out: _Collector, 
     return False
 
 
-def _load_entities(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc]) -> None:
-    doc = load_yaml(path)
+def _load_entities(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], folder: FactsDir) -> None:
+    doc = load_yaml(path, folder)
     file = str(path)
     ctx = _Ctx(file)
     if not isinstance(doc, YMap) or not isinstance(_get(doc, "entities"), YSeq):
@@ -510,7 +567,7 @@ def _load_entities(path: Path, facts: Facts, out: _Collector, seen: dict[str, Lo
         code = None
         raw_code = _get(item, "code")
         if etype == "Country":
-            if not isinstance(raw_code, YStr) or not COUNTRY_CODE_RE.match(raw_code) or raw_code not in ISO_3166_ALPHA2:
+            if not isinstance(raw_code, YStr) or not COUNTRY_CODE_RE.fullmatch(raw_code) or raw_code not in ISO_3166_ALPHA2:
                 out.add(file, line_of(raw_code, item.line), "code", f"country '{key}' needs its ISO 3166-1 alpha-2 code (two capital letters, e.g. RU); got '{raw_code}'")
             else:
                 code = str(raw_code)
@@ -546,8 +603,33 @@ def _norm_ws(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _load_source(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], texts_dir: Path) -> None:
-    doc = load_yaml(path)
+def _listed(path: Path) -> bool:
+    """Whether a folder lists ``path`` (a folder that cannot be read may: reading it says why)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _read_text(folder: FactsDir, name: str, file: str, line: int, out: _Collector) -> str | None:
+    """The text of a source (``texts/NAME``), or None after adding the problem."""
+    texts_dir = folder.root / "texts"
+    path = texts_dir / name
+    if "/" in name or "\\" in name or not _listed(path):
+        out.add(file, line, "source.text", f"no text file '{name}' in {texts_dir}")
+        return None
+    try:
+        return decode_utf8(path, folder.read(path, TEXT_MAX_BYTES))
+    except FactsError as exc:
+        out.problems.extend(exc.problems)
+        return None
+
+
+def _load_source(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], folder: FactsDir) -> None:
+    doc = load_yaml(path, folder)
     file = str(path)
     ctx = _Ctx(file)
     if not isinstance(doc, YMap):
@@ -579,16 +661,7 @@ def _load_source(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc]
         _defer_refs(ctx, facts)
         return
     key = values["id"]
-    text_path = texts_dir / values["text"]
-    if "/" in values["text"] or "\\" in values["text"] or not text_path.is_file():
-        out.add(file, line_of(_get(head, "text"), head.line), "source.text", f"no text file '{values['text']}' in {texts_dir}")
-        text = None
-    else:
-        try:
-            text = text_path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError) as exc:
-            out.add(file, line_of(_get(head, "text"), head.line), "source.text", f"cannot read {text_path}: {exc}")
-            text = None
+    text = _read_text(folder, values["text"], file, line_of(_get(head, "text"), head.line), out)
     loc = Loc(file, head.line)
     if _claim_duplicate(key, loc, seen, out, "source/entity"):
         _defer_refs(ctx, facts)
@@ -629,7 +702,7 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
     else:
         for q in (quotes_raw if isinstance(quotes_raw, YSeq) else [quotes_raw]):
             try:
-                text = _text(q, ctx)
+                text = _quote(q, ctx)
             except _Bad as exc:
                 out.add(file, line_of(q, item.line), "quote", str(exc))
                 continue
@@ -719,7 +792,7 @@ def _resolve_refs(facts: Facts, out: _Collector) -> None:
             if ref.key not in elections:
                 out.add(ref.file, ref.line, ref.field, f"no election statement has the key '{ref.key}'")
             continue
-        if ref.key in elections or ref.key in memberships:
+        if (ref.key in elections or ref.key in memberships) and ref.key not in facts.entities:
             if ref.allowed == ANY:
                 continue
             out.add(ref.file, ref.line, ref.field, f"'{ref.key}' is a {'membership' if ref.key in memberships else 'election'}, not an entity of the right kind")
@@ -733,15 +806,113 @@ def _resolve_refs(facts: Facts, out: _Collector) -> None:
         if ref.allowed != ANY and entity.type not in ref.allowed:
             allowed = sorted(ref.allowed) if not isinstance(ref.allowed, str) else [ref.allowed]
             out.add(ref.file, ref.line, ref.field, f"'{ref.key}' is a {entity.type}; expected {' or '.join(allowed) if len(allowed) < 5 else 'one of ' + ', '.join(allowed)}")
-    for key in set(elections) | set(memberships):
-        if key in facts.entities:
-            first = facts.entities[key].loc
-            st = (elections.get(key) or memberships[key])[0]
-            out.add(st.loc.file, st.loc.line, st.kind, f"key '{key}' is already an entity (declared at {first})")
     for key, sts in memberships.items():
         _check_same_claim(key, sts, ("member", "organization", "role"), out)
     for key, sts in elections.items():
         _check_same_claim(key, sts, ("kind", "role", "organization"), out)
+
+
+def cross_checks(facts: Facts, out: _Collector) -> None:
+    """The checks that need every file loaded: references, keys across kinds, the bodies' structure."""
+    _resolve_refs(facts, out)
+    _check_key_kinds(facts, out)
+    _check_structure(facts, out)
+
+
+_ARTICLES = {"entity": "an entity", "source": "a source", "membership": "a membership", "election": "an election",
+             "quantity": "a quantity"}
+
+
+def _key_declarations(facts: Facts) -> list[tuple[str, str, Loc, str]]:
+    """(key, kind, where, field) of every key that mints an IRI id:KEY, in the order they are declared."""
+    out = [(k, "entity", e.loc, "id") for k, e in facts.entities.items()]
+    out += [(k, "source", s.loc, "id") for k, s in facts.sources.items()]
+    claims: list[tuple[str, str, Loc, str]] = []
+    for st in facts.statements:
+        if st.kind in ("membership", "election"):
+            claims.append((st.subject, st.kind, st.loc, st.kind))
+        for q in st.values.get("quantities", ()):
+            claims.append((q["id"], "quantity", Loc(st.loc.file, q["_line"]), f"{st.kind}.quantities"))
+    return out + sorted(claims, key=lambda c: c[2])
+
+
+def _check_key_kinds(facts: Facts, out: _Collector) -> None:
+    """A key names one thing: a membership, election or quantity key may not be an entity's, a source's or
+    another kind's (the IRI id:KEY would get two unrelated types). Entities and sources are checked
+    against each other as they are loaded."""
+    first: dict[str, tuple[str, Loc]] = {}
+    reported: set[tuple[str, str]] = set()
+    for key, kind, loc, fld in _key_declarations(facts):
+        if key not in first:
+            first[key] = (kind, loc)
+            continue
+        kind0, loc0 = first[key]
+        if kind0 != kind and kind not in ("entity", "source") and (key, kind) not in reported:
+            reported.add((key, kind))
+            out.add(loc.file, loc.line, fld, f"key '{key}' is already {_ARTICLES[kind0]} (declared at {loc0})")
+
+
+# statement kind -> (the field that is the body itself, the field it must differ from, what it would be)
+_SELF_LINKS = {
+    "membership": ("member", "organization", "a member of itself"),
+    "part_of": ("unit", "parent", "part of itself"),
+    "reports_to": ("org", "to", "reporting to itself"),
+    "supported_by": ("org", "by", "supported by itself"),
+}
+
+
+def _check_structure(facts: Facts, out: _Collector) -> None:
+    """No body is a member, part, report or support of itself, and part-of has no cycle."""
+    links: dict[tuple[str, str], Statement] = {}
+    for st in facts.statements:
+        spec = _SELF_LINKS.get(st.kind)
+        if spec is None:
+            continue
+        this, other, what = spec
+        if st.values[this] == st.values[other]:
+            out.add(st.loc.file, st.line(other), f"{st.kind}.{other}", f"'{st.values[this]}' cannot be {what}")
+        elif st.kind == "part_of":
+            edge = (st.values["unit"], st.values["parent"])
+            if edge not in links or st.loc < links[edge].loc:
+                links[edge] = st
+    for cycle in _cycles(sorted(links)):
+        edges = [links[(a, b)] for a, b in zip(cycle, cycle[1:])]
+        st = min(edges, key=lambda e: e.loc)
+        start = cycle.index(st.values["unit"])
+        spelled = cycle[start:-1] + cycle[:start + 1]
+        out.add(st.loc.file, st.loc.line, "part_of", "part-of cycle: " + " -> ".join(spelled)
+                + " (a body cannot be part of a body below it)")
+
+
+def _cycles(edges: list[tuple[str, str]]) -> list[list[str]]:
+    """One cycle ``[a, b, ..., a]`` for every back edge a depth-first search meets (no recursion), each set of
+    nodes once; deterministic for sorted edges."""
+    after: dict[str, list[str]] = {}
+    for a, b in edges:
+        after.setdefault(a, []).append(b)
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    found: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    for root in sorted(after):
+        if root in state:
+            continue
+        path, todo = [root], [iter(after.get(root, ()))]
+        state[root] = 1
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                todo.pop()
+            elif state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                if frozenset(cycle) not in seen:
+                    seen.add(frozenset(cycle))
+                    found.append(cycle)
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                todo.append(iter(after.get(nxt, ())))
+    return found
 
 
 def _check_same_claim(key: str, sts: list[Statement], identity: tuple[str, ...], out: _Collector) -> None:
@@ -753,36 +924,41 @@ def _check_same_claim(key: str, sts: list[Statement], identity: tuple[str, ...],
                         f"'{key}' is also stated at {first.loc} with {name} '{first.values.get(name)}'; one key is one {st.kind}")
 
 
+Loader = Callable[[Path, Facts, _Collector, dict[str, Loc], FactsDir], None]
+
+
+def loading_order(listing: Listing) -> list[tuple[Path, Loader]]:
+    """The listed files with their loaders, in the order they are loaded (roles, entities, sources)."""
+    jobs: list[tuple[Path, Loader]] = [(listing.roles, _load_roles)] if listing.roles is not None else []
+    jobs += [(p, _load_entities) for p in listing.entities]
+    jobs += [(p, _load_source) for p in listing.sources]
+    return jobs
+
+
+def check_folder(root: Path) -> None:
+    """Raise FactsError unless ``root`` is a folder."""
+    if not os.path.exists(root):
+        raise FactsError([Problem(str(root), 0, "facts", "no such folder")])
+    if not root.is_dir():
+        raise FactsError([Problem(str(root), 0, "facts", f"is {file_kind(os.stat(root).st_mode)}, not a folder")])
+
+
 def load_facts(root: Path) -> Facts:
     """Load and check every facts file under ``root``; raise FactsError listing all problems."""
-    if not root.is_dir():
-        raise FactsError([Problem(str(root), 0, "facts", "no such folder")])
-    facts = Facts(root=root)
+    check_folder(root)
+    folder = FactsDir(root)
+    listing = folder.listing()
+    facts = Facts(root=root, warnings=list(listing.warnings))
     out = _Collector()
+    out.problems.extend(listing.problems)
     seen: dict[str, Loc] = {}
-    roles = root / "vocab" / "roles.yaml"
-    groups = [
-        ([roles] if roles.is_file() else [], _load_roles),
-        (sorted((root / "entities").glob("*.yaml")), _load_entities),
-    ]
-    if not roles.is_file():
-        out.add(str(roles), 0, "roles", "missing the controlled list of roles")
-    for paths, loader in groups:
-        for path in paths:
-            facts.files.append(path)
-            try:
-                loader(path, facts, out, seen)
-            except FactsError as exc:
-                out.problems.extend(exc.problems)
-    for path in sorted((root / "sources").glob("*.yaml")):
+    for path, loader in loading_order(listing):
         facts.files.append(path)
         try:
-            _load_source(path, facts, out, seen, root / "texts")
+            loader(path, facts, out, seen, folder)
         except FactsError as exc:
             out.problems.extend(exc.problems)
-    for path in sorted(root.rglob("*.yml")):
-        out.add(str(path), 0, "file", "facts files end in .yaml; rename it (it would be ignored)")
-    _resolve_refs(facts, out)
+    cross_checks(facts, out)
     if not facts.sources and not out.problems:
         out.add(str(root / "sources"), 0, "sources", "no source files: every fact needs a source")
     if out.problems:

@@ -51,11 +51,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import build as build_mod
+from . import dates as dates_mod
 from . import facts as facts_mod
+from . import factsdir as factsdir_mod
 from . import validate as validate_mod
+from . import yamlload as yamlload_mod
 from .build import Build, Triple, _Builder, _Statement, source_graph_iri
 from .errors import FactsError, Problem
 from .facts import Facts, Loc
+from .factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
 from .namespaces import RDF, RDFS, SH
 from .publish import describe_os_error, private_file, sweep
 from .validate import Violation, locations_of, ontology_graph, shapes_graph, short, translate_report
@@ -670,11 +674,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha(path: Path) -> str:
-    return _sha(path.read_bytes())
-
-
-_CODE_SHA = _sha(b"".join(Path(m.__file__ or "").read_bytes() for m in (facts_mod, build_mod))
+# the code a cached parse or build depends on: the loader, the YAML reader, the folder reader, dates, the builder
+_CODE_SHA = _sha(b"".join(Path(m.__file__ or "").read_bytes()
+                          for m in (facts_mod, yamlload_mod, factsdir_mod, dates_mod, build_mod))
                  + str(CACHE_VERSION).encode())
 
 
@@ -844,50 +846,60 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-def _parse_file(path: Path, loader: Callable[..., None], root: Path, texts_dir: Path | None) -> _Parsed:
-    f = Facts(root=root)
+def _parse_file(path: Path, loader: facts_mod.Loader, folder: FactsDir) -> _Parsed:
+    f = Facts(root=folder.root)
     out = facts_mod._Collector()
     seen: dict[str, Loc] = {}
     try:
-        if texts_dir is None:
-            loader(path, f, out, seen)
-        else:
-            loader(path, f, out, seen, texts_dir)
+        loader(path, f, out, seen, folder)
     except FactsError as exc:
         out.problems.extend(exc.problems)
     parsed = _Parsed(dict(f.roles), dict(f.entities), dict(f.sources), list(f.statements),
                      list(f.__dict__.get("_refs", [])), list(out.problems), seen)
     for src in f.sources.values():
-        text = texts_dir / src.text_file if texts_dir is not None else None
-        if text is not None and text.is_file():
-            parsed.text_file, parsed.text_sha = src.text_file, _file_sha(text)
+        text_sha = _text_sha(folder, src.text_file)
+        if text_sha is not None:
+            parsed.text_file, parsed.text_sha = src.text_file, text_sha
     return parsed
 
 
+def _text_sha(folder: FactsDir, name: str) -> str | None:
+    """The SHA-256 of a source's text as the loader read it (None when it cannot be read)."""
+    try:
+        return _sha(folder.read(folder.root / "texts" / name, TEXT_MAX_BYTES))
+    except FactsError:
+        return None
+
+
 def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None) -> Facts:
-    """Like :func:`graph_builder.facts.load_facts`, parsing only the files that changed since the cached parse."""
+    """Like :func:`graph_builder.facts.load_facts`, parsing only the files that changed since the cached parse.
+
+    The files are listed and read as the full load reads them (:class:`graph_builder.factsdir.FactsDir`);
+    a file is parsed from the very bytes its cache key was computed from. Any problem sends the whole
+    folder to the full load, which reports every problem exactly as it would have without the cache."""
     stats = stats if stats is not None else Stats()
-    roles = root / "vocab" / "roles.yaml"
-    if not root.is_dir() or not roles.is_file():
+    if not root.is_dir():
         return facts_mod.load_facts(root)
-    texts = root / "texts"
-    jobs: list[tuple[Path, Callable[..., None], Path | None]] = [(roles, facts_mod._load_roles, None)]
-    jobs += [(p, facts_mod._load_entities, None) for p in sorted((root / "entities").glob("*.yaml"))]
-    jobs += [(p, facts_mod._load_source, texts) for p in sorted((root / "sources").glob("*.yaml"))]
-    facts = Facts(root=root)
+    folder = FactsDir(root)
+    listing = folder.listing()
+    if listing.problems:
+        return facts_mod.load_facts(root)
+    facts = Facts(root=root, warnings=list(listing.warnings))
     out = facts_mod._Collector()
     seen: dict[str, Loc] = {}
     refs: list[Any] = []
-    for path, loader, texts_dir in jobs:
+    for path, loader in facts_mod.loading_order(listing):
         facts.files.append(path)
-        key = _CODE_SHA + _file_sha(path)
+        try:
+            key = _CODE_SHA + _sha(folder.read(path, YAML_MAX_BYTES))
+        except FactsError:
+            return facts_mod.load_facts(root)
         parsed: _Parsed | None = cache.get("parse", str(path), key)
         if parsed is not None and parsed.text_file is not None:
-            text = texts / parsed.text_file
-            if not text.is_file() or _file_sha(text) != parsed.text_sha:
+            if _text_sha(folder, parsed.text_file) != parsed.text_sha:
                 parsed = None
         if parsed is None:
-            parsed = _parse_file(path, loader, root, texts_dir)
+            parsed = _parse_file(path, loader, folder)
             stats.parsed.append(str(path))
             if not parsed.problems:
                 cache.put("parse", str(path), key, parsed)
@@ -900,9 +912,7 @@ def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None) -> F
         facts.statements.extend(parsed.statements)
         refs.extend(parsed.refs)
     facts.__dict__["_refs"] = refs
-    if any(root.rglob("*.yml")):
-        return facts_mod.load_facts(root)
-    facts_mod._resolve_refs(facts, out)
+    facts_mod.cross_checks(facts, out)
     if out.problems or not facts.sources:
         return facts_mod.load_facts(root)
     return facts

@@ -86,9 +86,11 @@ def read_rdf(path: Path) -> Graph:
     if suffix == ".jsonld":
         try:
             document = json.loads(text)
+            remote = _remote_contexts(document)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: error: syntax: {exc.msg}") from None
-        remote = _remote_contexts(document)
+        except RecursionError:  # Python's JSON reader and the context search recurse per level
+            raise InputError(f"{path}: error: nesting: the JSON-LD document is nested too deeply to be read") from None
         if remote:
             raise InputError(f"{path}: error: @context: remote contexts are not fetched ({remote[0]}); "
                              "embed the context in the document")

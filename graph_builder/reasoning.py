@@ -28,14 +28,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.graph import ConjunctiveGraph
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, XSD
 from rdflib.term import Node
 
 from .errors import CustomsKGError
@@ -145,6 +146,54 @@ def _input_parts(graph: Graph | Iterable[Triple], ontology_dir: Path | None) -> 
              if not (p in _IMPORTS or (s in statements and (p in _REIFICATION or (p in _TYPE and o in _STATEMENT))))])
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_INT64 = range(-(2 ** 63), 2 ** 63)
+
+
+def _storable(data: list[Triple]) -> tuple[list[Triple], str | None]:
+    """The data as owlready2 can store it for HermiT, or why it cannot be checked.
+
+    owlready2 reads the numeric literals into Python numbers and keeps integers as 64-bit in
+    SQLite: an integer outside that range (``"10000000000000000000"^^xsd:integer``) would stop
+    the reasoner's input from loading. Such an integer reaches HermiT as an ``xsd:decimal`` of
+    the same lexical form, which OWL 2 gives the same value (integers and decimals share the
+    value space owl:real; owlready2 rounds it to a float, which keeps its sign and, above 2^53,
+    its being whole: what the ontology's integer ranges test). A numeric literal that is not in
+    its datatype's lexical space (``"12a"^^xsd:integer``) makes the graph inconsistent in OWL 2;
+    it is reported instead (the second value), without running HermiT.
+    """
+    from owlready2.driver import FLOAT_DATATYPES, INT_DATATYPES
+
+    out: list[Triple] = []
+    for s, p, o in data:
+        if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in INT_DATATYPES | FLOAT_DATATYPES:
+            lexical = str(o).strip()
+            if str(o.datatype) in INT_DATATYPES:
+                if not _INTEGER.fullmatch(lexical):
+                    return out, _ill_typed(s, p, o)
+                digits = lexical.lstrip("+-").lstrip("0")
+                if len(digits) > 19 or int(lexical) not in _INT64:
+                    o = Literal(lexical.lstrip("+"), datatype=XSD.decimal)
+            elif not _is_float(lexical):
+                return out, _ill_typed(s, p, o)
+        out.append((s, p, o))
+    return out, None
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _ill_typed(s: Node, p: Node, o: Literal) -> str:
+    lexical = str(o) if len(str(o)) <= 40 else str(o)[:40] + "..."
+    return (f"the literal \"{lexical}\"^^<{o.datatype}> of <{s}> <{p}> is not a valid value of its datatype "
+            "(an ill-typed literal makes the graph inconsistent)")
+
+
 def _explain(path: Path) -> str:
     """Pellet's explanation of an inconsistency, cut to a readable length ('' if it fails)."""
     import subprocess
@@ -200,6 +249,9 @@ def check_consistency(graph: Graph | Iterable[Triple], *, ontology_dir: Path | N
     if kept is not None:
         return kept
     ontology, data = _input_parts(graph, ontology_dir)
+    data, ill_typed = _storable(data)
+    if ill_typed is not None:
+        return False, f"HermiT: not run: {ill_typed}"
     data_lines = sorted(set(nt_lines(data)))
     lines = sorted(set(nt_lines(ontology)) | set(data_lines))
     text = "".join(lines).encode("utf-8")

@@ -70,7 +70,7 @@ class TermWriter:
         for prefix, ns in self.prefixes:
             if text.startswith(ns):
                 local = text[len(ns):]
-                if local and _LOCAL.match(local):
+                if local and _LOCAL.fullmatch(local):
                     return f"{prefix}:{local}"
         return iri_ref(text)
 

@@ -166,6 +166,12 @@ def _normalize(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
 
 
 def _tree_layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Parents above their units, leaves side by side, each parent centred over its units.
+
+    A graph read from a file may hold part-of cycles (the loader refuses them in facts): a unit
+    still on the way down is not descended into again, and the nodes no root reaches (a cycle
+    with nothing above it) start trees of their own, in label order, after the roots' trees.
+    """
     parents: dict[str, list[str]] = {n: [] for n in net.nodes}
     children: dict[str, list[str]] = {n: [] for n in net.nodes}
     for s, t, a in net.edges(data=True):
@@ -173,30 +179,51 @@ def _tree_layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
             parents[s].append(t)
             children[t].append(s)
     label = {n: net.nodes[n].get("label", n) for n in net.nodes}
-    roots = sorted((n for n in net.nodes if not parents[n]), key=lambda n: label[n])
+    by_label = sorted(net.nodes, key=lambda n: label[n])
     x: dict[str, float] = {}
     level: dict[str, int] = {}
     counter = [0]
+    for r in [n for n in by_label if not parents[n]] + by_label:
+        if r not in x:
+            _place_tree(r, children, label, x, level, counter)
+            counter[0] += 1  # a gap between trees
+    deepest = max(level.values(), default=0) or 1
+    width = max(x.values(), default=0.0) or 1.0
+    return {n: (x[n] / width, 1.0 - level[n] / deepest) for n in net.nodes}
 
-    def place(n: str, depth: int) -> float:
-        if n in x:
-            return x[n]
+
+def _place_tree(root: str, children: dict[str, list[str]], label: dict[str, str], x: dict[str, float],
+                level: dict[str, int], counter: list[int]) -> None:
+    """Depth and x of ``root`` and of the units below it not placed yet: a leaf takes the next x, a
+    parent the mean of its units'. Depth first without recursion (a long chain does not exhaust the
+    stack); a unit already on the path (a cycle) is skipped."""
+    frames: list[tuple[str, list[str], list[float]]] = []
+    on_path: set[str] = set()
+
+    def enter(n: str, depth: int) -> None:
         level[n] = depth
-        kids = sorted((c for c in children[n] if c not in x), key=lambda c: label[c])
-        if not kids:
+        on_path.add(n)
+        frames.append((n, sorted((c for c in children[n] if c not in x), key=lambda c: label[c]), []))
+
+    enter(root, 0)
+    while frames:
+        n, kids, xs = frames[-1]
+        if kids:
+            c = kids.pop(0)
+            if c in x:
+                xs.append(x[c])
+            elif c not in on_path:
+                enter(c, level[n] + 1)
+            continue
+        frames.pop()
+        on_path.discard(n)
+        if xs:
+            x[n] = sum(xs) / len(xs)
+        else:
             x[n] = float(counter[0])
             counter[0] += 1
-        else:
-            xs = [place(c, depth + 1) for c in kids]
-            x[n] = sum(xs) / len(xs)
-        return x[n]
-
-    for r in roots:
-        place(r, 0)
-        counter[0] += 1  # a gap between trees
-    deepest = max(level.values()) or 1
-    width = max(x.values()) or 1.0
-    return {n: (x[n] / width, 1.0 - level[n] / deepest) for n in net.nodes}
+        if frames:
+            frames[-1][2].append(x[n])
 
 
 # ---------------------------------------------------------------------------

@@ -38,14 +38,18 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from .errors import FactsError, Problem
+from .factsdir import YAML_MAX_BYTES, FactsDir
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = YAML_MAX_BYTES
 MAX_DEPTH = 32
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 # text libyaml and ruamel read differently: libyaml (YAML 1.1) breaks lines at NEL, LS and PS, skips a
 # BOM anywhere, allows more tabs, is lenient with block scalar headers (``|#``) and indentation, and
 # sees no second document after two document-end markers (``...``)
+# characters YAML does not allow in a stream (outside its printable set); both parsers refuse them,
+# libyaml and ruamel without a line, so they are found first
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _RUAMEL_ONLY = re.compile("[\t\x85\u2028\u2029\ufeff|>]|^[.][.][.]", re.MULTILINE)
 
 
@@ -87,6 +91,11 @@ def _decode(path: Path, data: bytes) -> str:
         raise FactsError([Problem(str(path), 1, "encoding", "the file starts with a byte-order mark; save it as UTF-8 without BOM")])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FactsError([Problem(str(path), 1, "encoding", "the file is UTF-16; save it as UTF-8")])
+    return decode_utf8(path, data)
+
+
+def decode_utf8(path: Path, data: bytes) -> str:
+    """The text of a file's bytes; a byte that is not UTF-8 is a problem located at its line."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -94,15 +103,9 @@ def _decode(path: Path, data: bytes) -> str:
         raise FactsError([Problem(str(path), line, "encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]) from None
 
 
-def load_yaml(path: Path) -> YValue:
-    """Read one YAML file strictly; raise :class:`FactsError` on any problem."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FactsError([Problem(str(path), 0, "file", f"cannot read: {exc.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise FactsError([Problem(str(path), 1, "file", f"the file is {size} bytes; the limit is {MAX_BYTES}; split it")])
-    return parse_yaml(path.read_bytes(), path)
+def load_yaml(path: Path, folder: FactsDir) -> YValue:
+    """Read one YAML file of a facts folder strictly; raise :class:`FactsError` on any problem."""
+    return parse_yaml(folder.read(path, MAX_BYTES), path)
 
 
 def _libyaml_events(text: str) -> Iterator[Any] | None:
@@ -136,6 +139,11 @@ def parse_yaml(data: bytes, path: Path, *, engine: str = "auto") -> YValue:
     refuses), ``"libyaml"`` or ``"ruamel"`` (one parser only; for tests).
     """
     text = _decode(path, data)
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise FactsError([Problem(str(path), line, "character",
+                                  f"the character U+{ord(bad.group()):04X} is not allowed in a YAML file; remove it")])
     if engine == "auto" and _RUAMEL_ONLY.search(text):
         engine = "ruamel"  # see _RUAMEL_ONLY
     if engine in ("auto", "libyaml"):

@@ -4,7 +4,9 @@ Each case of ``tests/bad_input/cases.toml`` is placed in a copy of the valid
 facts folder ``tests/bad_input/base`` (or handed to ``validate`` as an RDF
 file). The command must exit 2, print exactly the expected
 ``file:line: error: field: message`` lines, print no traceback, answer within
-a second and leave a previous build untouched.
+a second and leave a previous build untouched. A case with ``code = 0`` is a
+warning (a YAML file the loader does not read): ``validate`` succeeds and prints
+exactly its lines.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ CASES = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case
 def facts_with(tmp_path: Path, case: dict[str, object]) -> Path:
     facts = tmp_path / "facts"
     shutil.copytree(CORPUS / "base", facts)
+    (facts / str(case["target"])).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(CORPUS / "files" / str(case["file"]), facts / str(case["target"]))
     return facts
 
@@ -52,7 +55,25 @@ def test_every_file_of_the_corpus_is_a_case():
     assert sorted(p.name for p in (CORPUS / "files").iterdir()) == sorted(str(c["file"]) for c in CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[str(c["file"]) for c in CASES])
+ERRORS = [c for c in CASES if c.get("code", 2) == 2]
+WARNINGS = [c for c in CASES if c.get("code", 2) == 0]
+
+
+def test_every_case_is_an_error_or_a_warning():
+    assert len(ERRORS) + len(WARNINGS) == len(CASES)
+
+
+@pytest.mark.parametrize("case", WARNINGS, ids=[str(c["file"]) for c in WARNINGS])
+def test_warning_case_is_printed_and_the_facts_still_load(tmp_path, case):
+    facts = facts_with(tmp_path, case)
+    proc = run_cli("validate", str(facts), "--no-reason", cwd=tmp_path)
+    got = [line.replace(str(facts) + "/", "").replace("facts/", "", 1) for line in proc.stderr.splitlines()]
+    assert got == list(case["expect"]), proc.stderr
+    assert proc.returncode == 0
+    assert load_facts(facts).warnings[0].message in case["expect"][0]
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=[str(c["file"]) for c in ERRORS])
 def test_case_gives_its_diagnostic(tmp_path, case):
     expected = list(case["expect"])
     if case["target"]:

@@ -194,6 +194,36 @@ def test_a_name_of_two_entities_is_a_warning() -> None:
     assert errors(findings) == []
 
 
+def test_a_name_mixing_scripts_and_names_that_only_look_alike_are_warnings() -> None:
+    findings = fixture_findings("lookalike-names")
+    main = FIXTURES / "lookalike-names" / "entities" / "main.yaml"
+    mixed = only(findings, "mixed-script-name", entities=("ivan-petrov-2",))
+    assert mixed.severity == "warning"
+    assert mixed.message == ("the name “Ivan Реtrov” of ivan-petrov-2 mixes scripts in the word “Реtrov” "
+                             "(Cyrillic Р, Cyrillic е); retype it in one script")
+    assert mixed.locations == (at("lookalike-names", "entities/main.yaml", line_with(main, "id: ivan-petrov-2")),)
+    people = only(findings, "confusable-names", entities=("ivan-petrov", "ivan-petrov-2"))
+    assert people.severity == "warning"
+    assert people.message == (
+        "the names “Ivan Petrov” of ivan-petrov and “Ivan Реtrov” of ivan-petrov-2 look the same but are written "
+        "with different letters (Cyrillic Р (U+0420) for Latin P, Cyrillic е (U+0435) for Latin e); "
+        "a reader cannot tell them apart")
+    first = main.read_text(encoding="utf-8").splitlines().index("  - id: ivan-petrov") + 1
+    assert people.locations == (at("lookalike-names", "entities/main.yaml", first),
+                                at("lookalike-names", "entities/main.yaml", line_with(main, "id: ivan-petrov-2")))
+    # a name all in Cyrillic letters that pass for Latin ones: not mixed, but confusable
+    bodies = only(findings, "confusable-names", entities=("example-committee", "eurasian-council"))
+    assert "“EC” of example-committee and “ЕС” of eurasian-council" in bodies.message
+    assert "Cyrillic Е (U+0415) for Latin E, Cyrillic С (U+0421) for Latin C" in bodies.message
+    assert [f.check for f in findings if f.severity == "warning"] == ["confusable-names", "confusable-names",
+                                                                       "mixed-script-name"]
+    assert errors(findings) == []
+
+
+def test_the_bundled_names_are_neither_mixed_nor_confusable(bundled: list[Finding]) -> None:
+    assert [f for f in bundled if f.check in ("mixed-script-name", "confusable-names")] == []
+
+
 def test_a_source_without_publisher_or_date_is_a_shacl_warning() -> None:
     findings = fixture_findings("no-publisher")
     warnings = {f.message.split(":")[0]: f for f in findings if f.check == "shacl-warning"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,96 @@ def test_cli_validate_reports_each_defect_and_exits_2(tmp_path):
     assert f"{root}/sources/no-source.yaml:1: error: source: missing 'source:' block: every statement needs its source article" in lines
     assert proc.stdout == ""
 
+
+
+# --- The structure of the bodies ------------------------------------------------------------
+
+BODIES = ENTITIES + "".join(f"  - id: unit-{c}\n    type: Unit\n    name: {{en: Unit {c.upper()}}}\n" for c in "abcd")
+SAID = "  - quote: Ivan Petrov was elected Chair of the Example Committee.\n"
+
+
+def stating(*bodies: str) -> str:
+    return SOURCE + "".join(SAID + "    " + body + "\n" for body in bodies)
+
+
+def test_a_part_of_cycle_of_any_length_is_spelled_out_at_its_first_statement(tmp_path):
+    source = stating("part_of: {unit: unit-c, parent: unit-a}", "part_of: {unit: unit-a, parent: unit-b}",
+                     "part_of: {unit: unit-b, parent: unit-c}", "part_of: {unit: unit-d, parent: unit-a}",
+                     "part_of: {unit: unit-d, parent: example-committee}")
+    root = make_facts(tmp_path, source=source, entities=BODIES)
+    assert [p.replace(str(root) + "/", "") for p in problems(root)] == [
+        f"{SRC}:19: error: part_of: part-of cycle: unit-c -> unit-a -> unit-b -> unit-c "
+        "(a body cannot be part of a body below it)"]
+
+
+def test_two_cycles_are_two_problems_and_a_tree_with_shared_parents_none(tmp_path):
+    source = stating("part_of: {unit: unit-a, parent: unit-b}", "part_of: {unit: unit-b, parent: unit-a}",
+                     "part_of: {unit: unit-c, parent: unit-d}", "part_of: {unit: unit-d, parent: unit-c}")
+    root = make_facts(tmp_path, source=source, entities=BODIES)
+    assert [p.replace(str(root) + "/", "") for p in problems(root)] == [
+        f"{SRC}:19: error: part_of: part-of cycle: unit-a -> unit-b -> unit-a (a body cannot be part of a body below it)",
+        f"{SRC}:23: error: part_of: part-of cycle: unit-c -> unit-d -> unit-c (a body cannot be part of a body below it)"]
+    diamond = stating("part_of: {unit: unit-a, parent: unit-b}", "part_of: {unit: unit-a, parent: unit-c}",
+                      "part_of: {unit: unit-b, parent: unit-d}", "part_of: {unit: unit-c, parent: unit-d}")
+    assert len(load_facts(make_facts(tmp_path / "diamond", source=diamond, entities=BODIES)).statements) == 6
+
+
+def test_a_body_reporting_to_or_supported_by_itself(tmp_path):
+    source = stating("reports_to: {org: unit-a, to: unit-a}", "supported_by: {org: unit-b, by: unit-b}")
+    root = make_facts(tmp_path, source=source, entities=BODIES)
+    assert [p.replace(str(root) + "/", "") for p in problems(root)] == [
+        f"{SRC}:20: error: reports_to.to: 'unit-a' cannot be reporting to itself",
+        f"{SRC}:22: error: supported_by.by: 'unit-b' cannot be supported by itself"]
+
+
+# --- Keys across kinds ---------------------------------------------------------------------
+
+def test_a_key_names_one_thing_across_kinds(tmp_path):
+    source = (SOURCE.replace("membership: petrov-chair", "membership: kazan")
+              + SAID + "    election: example-source\n    kind: election\n    role: chair\n"
+              "    organization: example-committee\n")
+    root = make_facts(tmp_path, source=source)
+    assert [p.replace(str(root) + "/", "") for p in problems(root)] == [
+        f"{SRC}:13: error: membership: key 'kazan' is already an entity (declared at entities/main.yaml:18)",
+        f"{SRC}:19: error: election: key 'example-source' is already a source (declared at {SRC}:2)"]
+
+
+# --- YAML files the loader does not read ----------------------------------------------------
+
+def test_stray_yaml_files_are_warned_of_by_build_validate_and_check_the_cached_build_too(tmp_path):
+    root = make_facts(tmp_path, extra={"source/typo.yaml": SOURCE, "entities/more/extra.yaml": "entities: []\n",
+                                       "notes.yaml": "todo: ask\n", "texts/old.yaml": "x: 1\n"})
+    expected = [f"{root}/entities/more/extra.yaml: warning: file: not read: facts files go in entities/, sources/ or "
+                "vocab/roles.yaml (subfolders of entities/ are not read)",
+                f"{root}/notes.yaml: warning: file: not read: facts files go in entities/, sources/ or vocab/roles.yaml",
+                f"{root}/source/typo.yaml: warning: file: not read: facts files go in entities/, sources/ or "
+                "vocab/roles.yaml; did you mean sources/?",
+                f"{root}/texts/old.yaml: warning: file: not read: facts files go in entities/, sources/ or "
+                "vocab/roles.yaml"]
+    assert [str(p) for p in load_facts(root).warnings] == expected
+    out = tmp_path / "out"
+    for _ in range(2):  # the second build reads the parse cache
+        proc = run_cli("build", str(root), "-o", str(out), "--no-reason")
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.splitlines()[:4] == expected
+    proc = run_cli("check", str(root), "--format", "json", "--fail-on", "warning")
+    assert proc.returncode == 1
+    found = [f for f in json.loads(proc.stdout) if f["check"] == "file-not-read"]
+    assert sorted((f["severity"], f["message"], f["locations"][0]["file"]) for f in found) == sorted(
+        ("warning", line.split(": warning: file: ")[1], line.split(": warning: ")[0]) for line in expected)
+
+
+def test_an_upper_case_suffix_is_an_error_like_yml(tmp_path):
+    root = make_facts(tmp_path, extra={"entities/MORE.YAML": "entities: []\n", "sources/other.yml": "x: 1\n"})
+    assert problems(root) == [
+        f"{root}/entities/MORE.YAML: error: file: facts files end in .yaml (lower case); rename it (it would be ignored)",
+        f"{root}/sources/other.yml: error: file: facts files end in .yaml (lower case); rename it (it would be ignored)"]
+
+
+# --- Texts ------------------------------------------------------------------------------------
+
+def test_a_text_that_is_not_utf8_is_located_in_the_text(tmp_path):
+    root = make_facts(tmp_path)
+    (root / "texts" / "example.txt").write_bytes(TEXT.encode().replace(b"Kazan", b"Kaz\xe0n"))
+    assert problems(root) == [f"{root}/texts/example.txt:1: error: encoding: byte 0xe0 is not valid UTF-8; "
+                              "save the file as UTF-8"]

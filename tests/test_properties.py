@@ -41,7 +41,7 @@ from conftest import run_cli
 from graph_builder.build import build
 from graph_builder.dates import PartialDate, definitely_before
 from graph_builder.errors import FactsError
-from graph_builder.facts import _INVISIBLE, load_facts
+from graph_builder.facts import _INVISIBLE, MIN_QUOTE_LETTERS, load_facts
 from graph_builder.pipeline import HEADER
 from graph_builder.serialize import nquads, ntriples, turtle
 from graph_builder.validate import ontology_graph, shacl_validate, shapes_graph
@@ -86,6 +86,9 @@ def quoted_sentence(draw: st.DrawFn, lang: str) -> str:
     """A sentence in the source's script with quote characters (and a backslash) inside it."""
     parts = draw(st.lists(st.tuples(words(SCRIPTS[lang], 1, 3), st.sampled_from(QUOTE_CHARS)), min_size=1, max_size=4))
     text = " ".join(w + q for w, q in parts) + "."
+    short = MIN_QUOTE_LETTERS - sum(c.isalnum() for c in text)
+    if short > 0:  # a quote is a sentence, not a letter: at least MIN_QUOTE_LETTERS letters or digits
+        text = SCRIPTS[lang][0] * short + " " + text
     assume(_clean(text))
     return text
 
