@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import re
 import sys
@@ -15,11 +16,13 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .errors import CustomsKGError, FactsError, Problem, UsageError
+from .limits import MAX_ANSWER_MB, MAX_TIMEOUT, PUSH_TIMEOUT, QUERY_TIMEOUT, check_timeout
 from .textsafe import terminal_lines
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.export.FORMATS
 VIZ_KINDS = ("membership", "structure", "participation", "chairs")  # = graph_builder.network.KINDS
+RDF_SUFFIXES = (".ttl", ".nt", ".trig", ".nq", ".jsonld", ".rdf", ".owl", ".xml")  # = rdfinput.FORMATS and REFUSED
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--text", help="a SPARQL query given inline")
     q.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", help="bind a parameter (repeatable)")
     q.add_argument("--as-of", metavar="DATE", help="bind the query's date parameter (YYYY, YYYY-MM or YYYY-MM-DD)")
-    q.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the query after this many seconds")
+    q.add_argument("--timeout", type=_seconds, metavar="SECONDS", default=QUERY_TIMEOUT,
+                   help=f"stop the query after this many seconds, reading and checking it included "
+                        f"(default: {QUERY_TIMEOUT:g}; 0: no limit)")
     q.add_argument("--allow-remote", action="store_true", help="allow SERVICE and FROM / FROM NAMED (off by default)")
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
@@ -151,6 +156,37 @@ def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
     p.add_argument("--password", help="password (or set CUSTOMS_KG_PASSWORD)")
     p.add_argument("--auth", choices=("basic", "digest"), help="authentication scheme (default: digest for "
                    "virtuoso, basic otherwise)")
+    if push:
+        p.add_argument("--timeout", type=_seconds, metavar="SECONDS", default=PUSH_TIMEOUT,
+                       help=f"how long the server may take to answer (default: {PUSH_TIMEOUT:g}; 0: no limit)")
+    else:
+        p.add_argument("--max-answer", type=_mebibytes, metavar="MIB", default=MAX_ANSWER_MB,
+                       help=f"with --endpoint: refuse an answer larger than this many MiB (default: {MAX_ANSWER_MB})")
+
+
+def _seconds(text: str) -> float | None:
+    """``--timeout``: a number of seconds; 0 means no limit (None)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if value == 0:
+        return None
+    try:
+        check_timeout(value)
+    except CustomsKGError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--timeout ")) from None
+    return value
+
+
+def _mebibytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of MiB") from None
+    if not (0 < value <= 1 << 20):
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most {1 << 20} MiB, not {text}")
+    return value
 
 
 def _endpoint(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -256,7 +292,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .incremental import fast_validate
 
     path: Path | None = args.path
-    if path is not None and path.is_file():
+    if path is not None and (path.is_file() or (path.suffix.lower() in RDF_SUFFIXES and not path.is_dir())):
         graph = _load_rdf(path)
         violations = fast_validate(graph)
     else:
@@ -329,7 +365,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         if args.data or args.facts:
             raise UsageError("customs-kg query: --endpoint reads the store, not --data / --facts")
         rows = run_remote(_endpoint(args), q, params, graph=DEFAULT_GRAPH if args.graph is None else args.graph,
-                          timeout=args.timeout, allow_remote=args.allow_remote)
+                          timeout=args.timeout, allow_remote=args.allow_remote, max_answer_mb=args.max_answer)
     else:
         rows = run(_local_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
     sys.stdout.write(format_rows(rows, args.format, raw=args.raw))
@@ -367,7 +403,7 @@ def cmd_push(args: argparse.Namespace) -> int:
         raise UsageError("customs-kg push: give --endpoint URL (or --gsp-url URL)")
     ep = _endpoint(args)
     graph = _graph(args)
-    push(ep, list(graph), args.graph or DEFAULT_GRAPH)
+    push(ep, list(graph), args.graph or DEFAULT_GRAPH, timeout=args.timeout or MAX_TIMEOUT)
     return EXIT_OK
 
 
@@ -471,6 +507,8 @@ def _batch(command: str) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    # rdflib logs an ill-typed literal ("abc"^^xsd:integer) with a traceback; the shapes report it, located.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         args = _parser().parse_args(argv)
         _check_raw(args)

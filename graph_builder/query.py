@@ -10,14 +10,18 @@ A query file starts with a header comment::
 
 Parameters are bound with ``initBindings`` (never spliced into the text).
 User-supplied queries are parsed and refused when they could reach outside
-the local graph (``SERVICE``, ``FROM``/``FROM NAMED``, updates).
+the local graph (``SERVICE``, ``FROM``/``FROM NAMED``, updates). A query's
+text is read once (:func:`graph_builder.sparqltext.read_query`): the safety
+check and every engine are given that same text.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -28,7 +32,10 @@ from rdflib.term import Node, Variable
 from .dates import DateFormatError, parse_date
 from .errors import QueryError
 from .namespaces import ID, PREFIXES, XSD
+from .limits import MAX_QUERY_BYTES, check_timeout
 from .paths import queries_dir
+from .sparqltext import check_text, read_query, refuse
+from .textsafe import terminal_text
 from .results import format_rows as format_rows, rows_as_strings as rows_as_strings  # rendering: results.py
 
 PARAM_TYPES = ("iri", "string", "integer", "date", "lang-string")
@@ -54,6 +61,13 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """The text as every reader of it sees it (escapes expanded once, line ends as ``\\n``)."""
+        try:
+            object.__setattr__(self, "text", read_query(self.text))
+        except QueryError as exc:
+            raise QueryError(f"{self.path}: {exc}") from None
 
 
 _HEADER_LINE = re.compile(r"^#\s?(.*)$")
@@ -100,16 +114,36 @@ def all_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
     root = folder or queries_dir()
     out: dict[str, NamedQuery] = {}
     for path in sorted(root.rglob("*.rq")):
-        q = parse_header(path, path.read_text(encoding="utf-8"))
+        q = parse_header(path, read_query_file(path))
         out[q.name] = q
     return out
+
+
+def read_query_file(path: Path) -> str:
+    """The text of a ``.rq`` file (UTF-8, at most 1 MiB); a :class:`QueryError` naming the file if it is not one."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting for a writer
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise QueryError(f"{path}: not a regular file")
+            data = f.read(MAX_QUERY_BYTES + 1)
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read the query file ({exc.strerror or exc})") from None
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(f"{path}: a query file of more than {MAX_QUERY_BYTES // (1 << 20)} MiB is not read")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise QueryError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start}); "
+                         "save the query as UTF-8") from None
 
 
 def find_query(name_or_file: str) -> NamedQuery:
     """A named query, or a query file given by path."""
     path = Path(name_or_file)
-    if name_or_file.endswith(".rq") and path.is_file():
-        text = path.read_text(encoding="utf-8")
+    if name_or_file.endswith(".rq") and path.exists():
+        text = read_query_file(path)
         try:
             return parse_header(path, text)
         except QueryError:
@@ -127,18 +161,18 @@ def find_query(name_or_file: str) -> NamedQuery:
 def bind_value(param: Param, raw: str) -> Node:
     """Turn a command-line value into an RDF term of the parameter's type."""
     if param.type == "iri":
-        if re.match(r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9-]+)*$", raw):
+        if _KEY.fullmatch(raw):
             return ID[raw]
         if ":" in raw and not raw.startswith(("http://", "https://", "urn:")):
             prefix, local = raw.split(":", 1)
-            if prefix in PREFIXES:
+            if prefix in PREFIXES and _IRI_CHARS.fullmatch(local):
                 return URIRef(PREFIXES[prefix] + local)
-        if re.match(r"^(https?|urn):[^\s<>\"{}|\\^`]+$", raw):
+        if re.fullmatch(r"(https?|urn):" + _IRI_CHARS.pattern, raw):
             return URIRef(raw)
-        raise QueryError(f"--param {param.name}: '{raw}' is neither a key (e.g. rilo-cis) nor an IRI")
+        raise QueryError(f"--param {param.name}: '{terminal_text(raw)}' is neither a key (e.g. rilo-cis) nor an IRI")
     if param.type == "integer":
-        if not re.match(r"^-?[0-9]+$", raw):
-            raise QueryError(f"--param {param.name}: '{raw}' is not a whole number")
+        if not re.fullmatch(r"-?[0-9]{1,18}", raw):
+            raise QueryError(f"--param {param.name}: '{terminal_text(raw)}' is not a whole number (of at most 18 digits)")
         return Literal(raw, datatype=XSD.integer)
     if param.type == "date":
         try:
@@ -146,20 +180,34 @@ def bind_value(param: Param, raw: str) -> Node:
         except DateFormatError as exc:
             raise QueryError(f"--param {param.name}: {exc}") from None
         return Literal(str(d), datatype=XSD[d.xsd])
+    if escape := _ESCAPE_LIKE.search(raw):
+        raise QueryError(f"--param {param.name}: '{terminal_text(raw)}' holds '{escape.group(0)}', which SPARQL "
+                         "reads as an escape; write the character itself")
     if param.type == "lang-string":
         return Literal(raw, lang="en")
     return Literal(raw)
 
 
-def check_safe(text: str, allow_remote: bool = False) -> Any:
-    """Refuse a query that could read or write outside the local graph; return the parse.
+_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9-]+)*")
+_IRI_CHARS = re.compile(r"[^\x00-\x20<>\"{}|\\^`]+")
+_ESCAPE_LIKE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 
-    The query is parsed (not pattern-matched): updates are always refused;
-    ``SERVICE`` in any position and ``FROM`` / ``FROM NAMED`` are refused
-    unless ``allow_remote``.
+
+def check_safe(text: str, allow_remote: bool = False) -> Any:
+    """Refuse a query that could read or write outside the local graph; return rdflib's parse.
+
+    The text is read once (:func:`~graph_builder.sparqltext.read_query`) and
+    checked twice: by SPARQL's tokens (:func:`~graph_builder.sparqltext.check_text`,
+    which also refuses deep nesting) and by rdflib's parse (not a pattern
+    match). Updates are always refused; ``SERVICE`` in any position and
+    ``FROM`` / ``FROM NAMED`` are refused unless ``allow_remote``.
     """
+    text = read_query(text)
+    check_text(text, allow_remote)
     parsed = _parse(text)
-    _refuse(_reaching_out(parsed), allow_remote)
+    found = _reaching_out(parsed)
+    if found and not allow_remote:
+        refuse(found[0])
     return parsed
 
 
@@ -168,6 +216,8 @@ def _parse(text: str) -> Any:
 
     try:
         return parseQuery(text)
+    except RecursionError:
+        raise QueryError("the query nests too deeply to be read") from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing errors
         try:
             parseUpdate(text)
@@ -204,25 +254,14 @@ def _reaching_out(parsed: Any) -> tuple[str, ...]:
     return tuple(sorted(set(found)))
 
 
-def _refuse(found: tuple[str, ...], allow_remote: bool) -> None:
-    if found and not allow_remote:
-        raise QueryError(f"{found[0]} is refused: a query may only read the local graph "
-                         "(pass --allow-remote to let it reach other endpoints or graphs)")
-
-
 @functools.lru_cache(maxsize=256)
-def _reaching_out_of_text(text: str) -> tuple[str, ...]:
-    """:func:`_reaching_out` of the parsed text, remembered per text (a query file is parsed once per process)."""
-    return _reaching_out(_parse(text))
-
-
 def check_safe_text(text: str, allow_remote: bool = False) -> None:
-    """:func:`check_safe` without the parse: the verdict is remembered per query text.
+    """:func:`check_safe`, its verdict remembered per query text (a refusal is not remembered: it ends the run).
 
     rdflib's parser takes 0.03-0.3 s for a named query, more than Oxigraph
     takes to answer most of them; the verdict depends on the text only.
     """
-    _refuse(_reaching_out_of_text(text), allow_remote)
+    check_safe(text, allow_remote)
 
 
 @dataclass
@@ -265,11 +304,28 @@ def run(graph: Graph | Any, q: NamedQuery, params: dict[str, str] | None = None,
     safely serialized terms); both give the same rows. The safety check
     (:func:`check_safe`; for Oxigraph its verdict remembered per query text,
     :func:`check_safe_text`) runs first in both cases, before anything is
-    evaluated. With ``timeout`` (seconds), the query runs in a forked child
-    process that is stopped when the time is up; a :class:`QueryError` says so.
+    evaluated. With ``timeout`` (seconds), the check and the query run in a
+    forked child process that is stopped when the time is up (a 200,000-row
+    ``VALUES`` takes rdflib's parser longer than most queries take to run);
+    a :class:`QueryError` says so.
     """
     params = params or {}
+    check_timeout(timeout)
     oxigraph = not isinstance(graph, Graph)
+    if oxigraph:
+        from .store import is_oxigraph
+
+        if not is_oxigraph(graph):
+            raise TypeError(f"run() needs an rdflib Graph or a pyoxigraph Store, not {type(graph).__name__}")
+
+    def work() -> Rows:
+        return _run_now(graph, q, params, allow_remote, oxigraph)
+
+    return work() if timeout is None else _in_child(q, timeout, work)
+
+
+def _run_now(graph: Graph | Any, q: NamedQuery, params: dict[str, str], allow_remote: bool, oxigraph: bool) -> Rows:
+    """:func:`run` without the time limit: check, bind, evaluate."""
     if oxigraph:
         check_safe_text(q.text, allow_remote)  # the parse itself is only needed by rdflib's engine
     else:
@@ -279,32 +335,21 @@ def run(graph: Graph | Any, q: NamedQuery, params: dict[str, str] | None = None,
     if unknown:
         raise QueryError(f"query '{q.name}' has no parameter {', '.join(unknown)} (it has: {', '.join(declared) or 'none'})")
     bindings = {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
-    if timeout is not None and timeout <= 0:
-        raise QueryError("--timeout must be a positive number of seconds")
     if oxigraph:
-        from .store import is_oxigraph
-
-        if not is_oxigraph(graph):
-            raise TypeError(f"run() needs an rdflib Graph or a pyoxigraph Store, not {type(graph).__name__}")
         if allow_remote:
             try:
                 check_safe_text(q.text, False)
             except QueryError:
                 raise QueryError("SERVICE and FROM are not run by Oxigraph (its HTTP client bypasses the "
                                  "project's network controls); use rdflib's engine (--engine rdflib)") from None
-        text = _values_text(q, params)
-        if timeout is None:
-            return _execute_oxigraph(graph, q, text)
-        return _in_child(q, timeout, lambda: _execute_oxigraph(graph, q, text))
+        return _execute_oxigraph(graph, q, _values_text(q, params))
     from rdflib.plugins.sparql.algebra import translateQuery
 
     try:
         prepared = translateQuery(parsed, initNs=PREFIXES)
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds
         raise QueryError(f"query '{q.name}' failed: {exc}") from None
-    if timeout is None:
-        return _execute(graph, q, bindings, allow_remote, prepared)
-    return _execute_with_timeout(graph, q, bindings, allow_remote, timeout, prepared)
+    return _execute(graph, q, bindings, allow_remote, prepared)
 
 
 def _values_text(q: NamedQuery, params: dict[str, str]) -> str:
@@ -372,11 +417,6 @@ def _execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_
         raise QueryError(f"query '{q.name}' failed: {exc}") from None
     finally:
         _REMOTE_ALLOWED.reset(token)
-
-
-def _execute_with_timeout(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_remote: bool,
-                          timeout: float, prepared: Any = None) -> Rows:
-    return _in_child(q, timeout, lambda: _execute(graph, q, bindings, allow_remote, prepared))
 
 
 def _in_child(q: NamedQuery, timeout: float, work: Callable[[], Rows]) -> Rows:

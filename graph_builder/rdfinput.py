@@ -66,8 +66,10 @@ def read_rdf(path: Path) -> Graph:
         raise InputError(f"{path}: error: format: {REFUSED[suffix]}")
     if suffix not in FORMATS:
         raise InputError(f"{path}: error: format: unsupported RDF file type '{path.suffix}' (use {', '.join(FORMATS)})")
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{path}: error: file: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: error: file: not a regular file (a folder, FIFO, device or socket is not read)")
     from .publish import verify
 
     verify(path)

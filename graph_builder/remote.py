@@ -17,6 +17,7 @@ read back and compared, and the error says which one it holds.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -27,9 +28,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import CustomsKGError
+from .limits import CONNECT_TIMEOUT, MAX_ANSWER_MB, PUSH_TIMEOUT, QUERY_TIMEOUT
 from .namespaces import XSD
 from .query import NamedQuery, Rows, bind_value, check_safe
 from .serialize import TermWriter, Triple, iri_ref, turtle
+from .sparqltext import scan
 
 DEFAULT_GRAPH = "https://w3id.org/customs-kg/graph"
 STORES = ("generic", "oxigraph", "virtuoso")
@@ -112,11 +115,14 @@ def _status_error(what: str, url: str, response: httpx.Response) -> RemoteError:
     return RemoteError(f"{what}: {url} failed (HTTP {code} {response.reason_phrase}){tail}")
 
 
-def _transport_error(what: str, url: str, exc: httpx.HTTPError) -> RemoteError:
+def _transport_error(what: str, url: str, exc: httpx.HTTPError, timeout: float | None = None) -> RemoteError:
     if isinstance(exc, httpx.ConnectError):
         return RemoteError(f"{what}: cannot reach {url}: {exc or 'connection refused'}")
+    if isinstance(exc, httpx.ConnectTimeout):
+        return RemoteError(f"{what}: {url} did not accept the connection within {CONNECT_TIMEOUT:g} s")
     if isinstance(exc, httpx.TimeoutException):
-        return RemoteError(f"{what}: {url} did not answer in time ({type(exc).__name__})")
+        within = f" within {timeout:g} s (--timeout)" if timeout else " in time"
+        return RemoteError(f"{what}: {url} did not answer{within}")
     return RemoteError(f"{what}: the connection to {url} failed: {type(exc).__name__}: {exc}")
 
 
@@ -129,31 +135,10 @@ def _retryable(exc: httpx.HTTPError) -> bool:
 
 def _top_group_start(text: str) -> int:
     """Index just after the first ``{`` (comments, strings, IRIs skipped): a SELECT or ASK query's top-level group."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if ch in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if ch == "<":
-            j = i + 1
-            while j < n and text[j] not in "<>\"{}|^`\\ \n\t":
-                j += 1
-            if j < n and text[j] == ">":
-                i = j + 1
-                continue
-        if ch == "{":
-            return i + 1
-        i += 1
-    raise RemoteError("the query has no group pattern to bind its parameters in")
+    at = scan(text).first_group
+    if at is None:
+        raise RemoteError("the query has no group pattern to bind its parameters in")
+    return at + 1
 
 
 def bind_with_values(q: NamedQuery, params: dict[str, str]) -> str:
@@ -208,8 +193,15 @@ def rows_from_json(data: dict[str, Any]) -> Rows:
 
 
 def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout: float | None = None,
-                  client: httpx.Client | None = None, what: str = "query") -> Rows:
-    """POST a query (form-encoded) to the endpoint; the answer as :class:`Rows`."""
+                  client: httpx.Client | None = None, what: str = "query",
+                  max_answer_mb: float = MAX_ANSWER_MB) -> Rows:
+    """POST a query (form-encoded) to the endpoint; the answer as :class:`Rows`.
+
+    The whole answer must arrive within ``timeout`` seconds (default
+    :data:`QUERY_TIMEOUT`; a server that trickles bytes is stopped too) and
+    be at most ``max_answer_mb`` MiB: it is read in chunks and refused as
+    soon as it is larger, never buffered whole first.
+    """
     if not ep.query_url:
         raise RemoteError(f"{what}: no SPARQL query URL: give --store oxigraph|virtuoso or --query-url")
     form = {"query": text}
@@ -217,18 +209,30 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
         iri_ref(graph)
         form["default-graph-uri"] = graph
     headers = {"Accept": "application/sparql-results+json"}
+    seconds = timeout or QUERY_TIMEOUT
+    limit = int(max_answer_mb * (1 << 20))
     own = client is None
-    c = client or httpx.Client(timeout=httpx.Timeout(timeout or 120.0, connect=10.0))
+    c = client or httpx.Client(timeout=httpx.Timeout(seconds, connect=CONNECT_TIMEOUT))
+    deadline = time.monotonic() + seconds
     try:
         try:
-            r = c.post(ep.query_url, data=form, headers=headers, auth=ep.auth or httpx.USE_CLIENT_DEFAULT)
+            with c.stream("POST", ep.query_url, data=form, headers=headers,
+                          auth=ep.auth or httpx.USE_CLIENT_DEFAULT) as r:
+                body = bytearray()
+                for chunk in r.iter_bytes():  # as the bytes arrive: a trickle meets the deadline
+                    body += chunk
+                    if len(body) > limit:
+                        raise RemoteError(f"{what}: the answer of {ep.query_url} is larger than {max_answer_mb:g} MiB "
+                                          "(--max-answer); it was not read further")
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("the answer did not end in time")
         except httpx.HTTPError as exc:
-            raise _transport_error(what, ep.query_url, exc) from None
+            raise _transport_error(what, ep.query_url, exc, seconds) from None
         if r.status_code != 200:
-            raise _status_error(what, ep.query_url, r)
+            raise _status_error(what, ep.query_url, httpx.Response(r.status_code, headers=r.headers, content=bytes(body)))
         try:
-            return rows_from_json(r.json())
-        except ValueError:
+            return rows_from_json(json.loads(body))
+        except (ValueError, RecursionError, TypeError, KeyError, AttributeError):
             raise RemoteError(f"{what}: {ep.query_url} did not answer in SPARQL JSON results "
                               f"(Content-Type {r.headers.get('content-type', '?')})") from None
     finally:
@@ -237,7 +241,7 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
 
 
 def run_remote(ep: Endpoint, q: NamedQuery, params: dict[str, str] | None = None, *, graph: str | None = DEFAULT_GRAPH,
-               timeout: float | None = None, allow_remote: bool = False) -> Rows:
+               timeout: float | None = None, allow_remote: bool = False, max_answer_mb: float = MAX_ANSWER_MB) -> Rows:
     """Run a named query on a remote SPARQL 1.1 endpoint, parameters bound by ``VALUES`` (:func:`bind_with_values`).
 
     The query is refused first exactly as locally (:func:`check_safe`); the
@@ -246,7 +250,8 @@ def run_remote(ep: Endpoint, q: NamedQuery, params: dict[str, str] | None = None
     check_safe(q.text, allow_remote)
     text = bind_with_values(q, params or {})
     check_safe(text, allow_remote)
-    return sparql_select(ep, text, graph=graph or None, timeout=timeout, what=f"query '{q.name}'")
+    return sparql_select(ep, text, graph=graph or None, timeout=timeout, what=f"query '{q.name}'",
+                         max_answer_mb=max_answer_mb)
 
 
 # --- Push -----------------------------------------------------------------------------
@@ -275,14 +280,15 @@ def graph_triples(ep: Endpoint, graph: str, client: httpx.Client | None = None) 
     return {_norm((r[0], r[1], r[2])) for r in rows.rows}  # type: ignore[arg-type]
 
 
-def fetch_graph(ep: Endpoint, graph: str) -> Graph:
+def fetch_graph(ep: Endpoint, graph: str, max_answer_mb: float = MAX_ANSWER_MB) -> Graph:
     """The server's named graph (or its default graph for ``''``) as a local rdflib Graph.
 
     ``show`` and ``timeline`` read the graph with rdflib's triple API, so with
     ``--endpoint`` they fetch the graph once and work on the copy.
     """
     where = f"GRAPH {iri_ref(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ {where} }}", what="reading the graph")
+    rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ {where} }}", what="reading the graph", timeout=PUSH_TIMEOUT,
+                         max_answer_mb=max_answer_mb)
     g = Graph()
     for s, p, o in rows.rows:
         if s is not None and p is not None and o is not None:
@@ -341,7 +347,7 @@ class _Progress:
 
 def push(ep: Endpoint, triples: list[Triple], graph: str = DEFAULT_GRAPH, *, retries: int = RETRIES,
          backoff: float = BACKOFF, progress_threshold: int = PROGRESS_THRESHOLD, stream: TextIO = sys.stderr,
-         timeout: float = 300.0, sleep: Callable[[float], None] = time.sleep) -> PushResult:
+         timeout: float = PUSH_TIMEOUT, sleep: Callable[[float], None] = time.sleep) -> PushResult:
     """Replace the server's named graph ``graph`` with ``triples`` in one Graph Store ``PUT``.
 
     Transient failures (connection refused or reset, HTTP 502/503/504) are
@@ -356,7 +362,7 @@ def push(ep: Endpoint, triples: list[Triple], graph: str = DEFAULT_GRAPH, *, ret
     new = {_norm(t) for t in triples}
     url = ep.gsp_url
     headers = {"Content-Type": "text/turtle; charset=utf-8", "Content-Length": str(len(data))}
-    client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0))
+    client = httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT))
     before: int | None = None
     try:
         if ep.query_url:
@@ -381,7 +387,7 @@ def push(ep: Endpoint, triples: list[Triple], graph: str = DEFAULT_GRAPH, *, ret
                                auth=ep.auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.HTTPError as exc:
                 reached = reached or not isinstance(exc, httpx.ConnectError)
-                error = _transport_error("push", url, exc)
+                error = _transport_error("push", url, exc, timeout)
                 if _retryable(exc) and attempt <= retries:
                     _retry_note(stream, error, attempt, retries, backoff, sleep)
                     continue

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,3 +163,101 @@ def start_virtuoso(folder: Path) -> Server:
             os.kill(proc.pid, signal.SIGKILL)
         raise
     return Server("virtuoso", base, proc, log)
+
+
+class _LocalServer:
+    """A listening socket on 127.0.0.1 (``port``) whose connections go to ``_handle`` from a thread."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.stop = False
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self._handle(conn)
+
+    def _handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+class Listener(_LocalServer):
+    """A TCP listener on 127.0.0.1 that records every connection made to it (and closes it at once).
+
+    It watches the port, not Python's sockets: a connection from Oxigraph's
+    own HTTP client counts as much as one from Python.
+    """
+
+    def __init__(self) -> None:
+        self.connections = 0
+        super().__init__()
+
+    def _handle(self, conn: socket.socket) -> None:
+        self.connections += 1
+        conn.close()
+
+    def seen(self, settle: float = 0.3) -> int:
+        """The connections so far, after ``settle`` seconds for late ones."""
+        time.sleep(settle)
+        return self.connections
+
+
+class BadHTTP(_LocalServer):
+    """An HTTP server on 127.0.0.1 that misbehaves after reading the request head.
+
+    ``stall``: never answers; ``endless``: a 200 answer whose chunked body
+    never ends, as fast as it can; ``trickle``: a 200 answer that sends one
+    byte every 0.2 s forever.
+    """
+
+    def __init__(self, mode: str) -> None:
+        assert mode in ("stall", "endless", "trickle")
+        self.mode = mode
+        super().__init__()
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+
+    def _handle(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(1.0)
+        try:
+            head = b""
+            while b"\r\n\r\n" not in head and not self.stop:
+                try:
+                    data = conn.recv(65536)
+                except socket.timeout:
+                    continue
+                if not data:
+                    return
+                head += data
+            if self.mode != "stall":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n")
+            chunk = b"%x\r\n%s\r\n" % (1 << 16, b" " * (1 << 16))
+            while not self.stop:
+                if self.mode == "stall":
+                    time.sleep(0.1)
+                elif self.mode == "endless":
+                    conn.sendall(chunk)
+                else:
+                    conn.sendall(b"1\r\n \r\n")
+                    time.sleep(0.2)
+        except OSError:
+            pass
+        finally:
+            conn.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from graph_builder.query import NamedQuery, all_queries, rows_as_strings, run
 from graph_builder.store import (MARKER, graph_store, is_store, memory_store, open_store, write_store)
 
 from conftest import ROOT, run_cli
+from servers import Listener
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_queries import EXPECTED  # noqa: E402
@@ -202,21 +202,9 @@ def test_cli_build_store_then_query_without_rebuilding(tmp_path):
 @pytest.fixture
 def listener():
     """A local TCP port that records whether anything connected to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(5)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def _connected(sock: socket.socket) -> bool:
-    time.sleep(0.2)
-    try:
-        sock.accept()[0].close()
-        return True
-    except BlockingIOError:
-        return False
+    lst = Listener()
+    yield lst
+    lst.close()
 
 
 @pytest.mark.parametrize("text", [
@@ -227,13 +215,13 @@ def _connected(sock: socket.socket) -> bool:
     "ASK { FILTER EXISTS { SERVICE <http://127.0.0.1:PORT/> { ?s ?p ?o } } }",
 ])
 def test_oxigraph_path_refuses_service_and_from_before_running(store, listener, text):
-    port = listener.getsockname()[1]
+    port = listener.port
     q = NamedQuery("inline", Path("<inline>"), text.replace("PORT", str(port)), "(inline)")
     with pytest.raises(QueryError, match="refused"):
         run(store, q)
     with pytest.raises(QueryError, match="refused"):
         run(store, q, timeout=5)
-    assert not _connected(listener)
+    assert listener.seen() == 0
 
 
 @pytest.mark.parametrize("text", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "CLEAR ALL",
@@ -246,10 +234,10 @@ def test_oxigraph_path_refuses_updates(store, text):
 
 
 def test_cli_refuses_service_on_the_default_engine(listener):
-    port = listener.getsockname()[1]
+    port = listener.port
     proc = run_cli("query", "--text", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}")
     assert proc.returncode == 2 and "SERVICE is refused" in proc.stderr
-    assert not _connected(listener)
+    assert listener.seen() == 0
 
 
 def test_parameters_are_bound_as_terms_on_the_oxigraph_path(store):
