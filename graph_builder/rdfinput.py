@@ -105,6 +105,9 @@ def read_rdf(path: Path) -> Graph:
         match = _LINE.search(message)
         where = f"{path}:{match.group(1)}" if match else str(path)
         raise InputError(f"{where}: error: syntax: {message}") from None
+    except MemoryError as exc:  # Oxigraph's reader holds one term in a buffer of at most 16 MiB
+        raise InputError(f"{path}: error: size: a term is larger than the reader takes ({exc}); "
+                         "split or shorten it") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: error: file: {exc}") from None
     return graph
