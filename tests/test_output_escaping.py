@@ -440,7 +440,7 @@ def test_an_error_message_echoing_a_name_shows_it_escaped(card_data):
 def test_a_query_error_echoing_a_parameter_shows_it_escaped():
     proc = run_cli("query", "meeting-chair", "--param", "series=global-rilo-meetings", "--param", "number=2\x1b[2J\u202e")
     assert proc.returncode == 2
-    assert proc.stderr == "error: --param number: '2\\x1b[2J\\u202e' is not a whole number\n"
+    assert proc.stderr == "error: --param number: '2\\x1b[2J\\u202e' is not a whole number (of at most 18 digits)\n"
 
 
 # ---------------------------------------------------------------------------
