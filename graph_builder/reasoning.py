@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import tempfile
 import xml.etree.ElementTree as ET
@@ -158,7 +159,8 @@ def _storable(data: list[Triple]) -> tuple[list[Triple], str | None]:
     the reasoner's input from loading. Such an integer reaches HermiT as an ``xsd:decimal`` of
     the same lexical form, which OWL 2 gives the same value (integers and decimals share the
     value space owl:real; owlready2 rounds it to a float, which keeps its sign and, above 2^53,
-    its being whole: what the ontology's integer ranges test). A numeric literal that is not in
+    its being whole: what the ontology's integer ranges test; a number beyond a double's range
+stands as 10^300 of its sign). A numeric literal that is not in
     its datatype's lexical space (``"12a"^^xsd:integer``) makes the graph inconsistent in OWL 2;
     it is reported instead (the second value), without running HermiT.
     """
@@ -176,6 +178,12 @@ def _storable(data: list[Triple]) -> tuple[list[Triple], str | None]:
                     o = Literal(lexical.lstrip("+"), datatype=XSD.decimal)
             elif not _is_float(lexical):
                 return out, _ill_typed(s, p, o)
+            if math.isinf(float(str(o))):
+                # Beyond a double's range owlready2 stores inf, whose "inf" HermiT refuses as
+                # malformed: 10^300 of the same sign and datatype stands for it (whole, like
+                # every double above 2^53, and outside every bounded range the ontology has).
+                sign = "-" if str(o).lstrip().startswith("-") else ""
+                o = Literal(f"{sign}1{'0' * 300}", datatype=o.datatype)
         out.append((s, p, o))
     return out, None
 

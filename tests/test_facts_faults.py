@@ -464,6 +464,24 @@ def test_hermit_reads_integers_beyond_64_bits_of_a_data_file(tmp_path):
     assert proc.stdout.strip().endswith("OWL consistency: INCONSISTENT"), proc.stdout + proc.stderr
 
 
+def test_hermit_reads_numbers_beyond_a_doubles_range(tmp_path):
+    """A count or value of 309 digits or more overflows a double (owlready2 stored inf, HermiT refused it)."""
+    huge = "7" * 5001
+    data = tmp_path / "huge.ttl"
+    data.write_text(
+        "@prefix ckg: <https://w3id.org/customs-kg/ontology#> .\n@prefix id: <https://w3id.org/customs-kg/id/> .\n"
+        "@prefix schema: <http://schema.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'id:c a ckg:StatedCount ; ckg:count "{huge}"^^xsd:nonNegativeInteger .\n'
+        f'id:q schema:value "-{huge}.5"^^xsd:decimal ; schema:maxValue "1e400"^^xsd:double .\n', encoding="utf-8")
+    proc = run_cli("validate", str(data), cwd=tmp_path)
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr and "Exception" not in proc.stderr
+    assert proc.stdout.strip().endswith("OWL consistency: consistent"), proc.stdout + proc.stderr
+    data.write_text(data.read_text(encoding="utf-8").replace(f'"{huge}"', f'"-{huge}"'), encoding="utf-8")
+    proc = run_cli("validate", str(data), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.strip().endswith("OWL consistency: INCONSISTENT"), proc.stdout + proc.stderr
+
+
 def test_an_ill_typed_number_of_a_data_file_is_an_inconsistency_not_a_crash(tmp_path):
     data = tmp_path / "bad.nt"
     data.write_text('<https://w3id.org/customs-kg/id/q> <https://schema.org/value> '
