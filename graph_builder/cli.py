@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("--lang", default="en", help="language of the labels (default: en)")
         _graph_options(c)
         _remote_options(c, push=False)
+        c.add_argument("--timeout", type=_seconds, metavar="SECONDS", default=PUSH_TIMEOUT,
+                       help=f"with --endpoint: how long the server may take to send the graph "
+                            f"(default: {PUSH_TIMEOUT:g}; 0: no limit)")
         _format_option(c)
 
     k = sub.add_parser("check", help="data-quality report: contradictions, gaps, undated or single-source facts")
@@ -317,7 +320,8 @@ def _graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
         if args.data or args.facts:
             raise UsageError(f"customs-kg {args.command}: --endpoint reads the store, not --data / --facts")
-        return fetch_graph(_endpoint(args), DEFAULT_GRAPH if args.graph is None else args.graph)
+        return fetch_graph(_endpoint(args), DEFAULT_GRAPH if args.graph is None else args.graph,
+                           max_answer_mb=args.max_answer, timeout=args.timeout)
     if getattr(args, "data", None):
         return _load_rdf(args.data)
     from .incremental import cache_folder
@@ -342,7 +346,8 @@ def _as_of(text: str | None):  # type: ignore[no-untyped-def]
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import NamedQuery, all_queries, find_query, format_rows, parse_params, run
+    from .query import NamedQuery, all_queries, find_query, parse_params, run
+    from .results import format_rows
 
     if args.list:
         for name, named in sorted(all_queries().items()):

@@ -36,7 +36,6 @@ from .limits import MAX_QUERY_BYTES, check_timeout
 from .paths import queries_dir
 from .sparqltext import check_text, read_query, refuse
 from .textsafe import terminal_text
-from .results import format_rows as format_rows, rows_as_strings as rows_as_strings  # rendering: results.py
 
 PARAM_TYPES = ("iri", "string", "integer", "date", "lang-string")
 
@@ -169,10 +168,10 @@ def bind_value(param: Param, raw: str) -> Node:
                 return URIRef(PREFIXES[prefix] + local)
         if re.fullmatch(r"(https?|urn):" + _IRI_CHARS.pattern, raw):
             return URIRef(raw)
-        raise QueryError(f"--param {param.name}: '{terminal_text(raw)}' is neither a key (e.g. rilo-cis) nor an IRI")
+        raise QueryError(f"--param {param.name}: '{_shown(raw)}' is neither a key (e.g. rilo-cis) nor an IRI")
     if param.type == "integer":
         if not re.fullmatch(r"-?[0-9]{1,18}", raw):
-            raise QueryError(f"--param {param.name}: '{terminal_text(raw)}' is not a whole number (of at most 18 digits)")
+            raise QueryError(f"--param {param.name}: '{_shown(raw)}' is not a whole number (of at most 18 digits)")
         return Literal(raw, datatype=XSD.integer)
     if param.type == "date":
         try:
@@ -467,8 +466,20 @@ def parse_params(items: Sequence[str] | None) -> dict[str, str]:
         if "=" not in item:
             raise QueryError(f"--param '{item}': write key=value")
         k, v = item.split("=", 1)
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise QueryError(f"--param {_shown(k.strip())}: the value is not Unicode text: character "
+                             f"{exc.start - len(k)} is an undecodable byte (U+{ord(item[exc.start]):04X}); "
+                             "give it in UTF-8") from None
         out[k.strip().lstrip("?")] = v
     return out
+
+
+def _shown(raw: str) -> str:
+    """A command-line value as a message quotes it: escaped for the terminal, a long one cut in the middle."""
+    text = raw if len(raw) <= 40 else f"{raw[:12]}...{raw[-12:]} ({len(raw)} characters)"
+    return terminal_text(text)
 
 
 def iter_named(kind: str) -> Iterable[NamedQuery]:

@@ -192,13 +192,14 @@ def rows_from_json(data: dict[str, Any]) -> Rows:
     return Rows(names, out)
 
 
-def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout: float | None = None,
+def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout: float | None = QUERY_TIMEOUT,
                   client: httpx.Client | None = None, what: str = "query",
                   max_answer_mb: float = MAX_ANSWER_MB) -> Rows:
     """POST a query (form-encoded) to the endpoint; the answer as :class:`Rows`.
 
     The whole answer must arrive within ``timeout`` seconds (default
-    :data:`QUERY_TIMEOUT`; a server that trickles bytes is stopped too) and
+    :data:`QUERY_TIMEOUT`, None for no limit; a server that trickles bytes is
+    stopped too) and
     be at most ``max_answer_mb`` MiB: it is read in chunks and refused as
     soon as it is larger, never buffered whole first.
     """
@@ -209,11 +210,11 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
         iri_ref(graph)
         form["default-graph-uri"] = graph
     headers = {"Accept": "application/sparql-results+json"}
-    seconds = timeout or QUERY_TIMEOUT
+    seconds = timeout
     limit = int(max_answer_mb * (1 << 20))
     own = client is None
     c = client or httpx.Client(timeout=httpx.Timeout(seconds, connect=CONNECT_TIMEOUT))
-    deadline = time.monotonic() + seconds
+    deadline = None if seconds is None else time.monotonic() + seconds
     try:
         try:
             with c.stream("POST", ep.query_url, data=form, headers=headers,
@@ -224,7 +225,7 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
                     if len(body) > limit:
                         raise RemoteError(f"{what}: the answer of {ep.query_url} is larger than {max_answer_mb:g} MiB "
                                           "(--max-answer); it was not read further")
-                    if time.monotonic() > deadline:
+                    if deadline is not None and time.monotonic() > deadline:
                         raise httpx.ReadTimeout("the answer did not end in time")
         except httpx.HTTPError as exc:
             raise _transport_error(what, ep.query_url, exc, seconds) from None
@@ -241,7 +242,8 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
 
 
 def run_remote(ep: Endpoint, q: NamedQuery, params: dict[str, str] | None = None, *, graph: str | None = DEFAULT_GRAPH,
-               timeout: float | None = None, allow_remote: bool = False, max_answer_mb: float = MAX_ANSWER_MB) -> Rows:
+               timeout: float | None = QUERY_TIMEOUT, allow_remote: bool = False,
+               max_answer_mb: float = MAX_ANSWER_MB) -> Rows:
     """Run a named query on a remote SPARQL 1.1 endpoint, parameters bound by ``VALUES`` (:func:`bind_with_values`).
 
     The query is refused first exactly as locally (:func:`check_safe`); the
@@ -280,14 +282,15 @@ def graph_triples(ep: Endpoint, graph: str, client: httpx.Client | None = None) 
     return {_norm((r[0], r[1], r[2])) for r in rows.rows}  # type: ignore[arg-type]
 
 
-def fetch_graph(ep: Endpoint, graph: str, max_answer_mb: float = MAX_ANSWER_MB) -> Graph:
+def fetch_graph(ep: Endpoint, graph: str, max_answer_mb: float = MAX_ANSWER_MB,
+                timeout: float | None = PUSH_TIMEOUT) -> Graph:
     """The server's named graph (or its default graph for ``''``) as a local rdflib Graph.
 
     ``show`` and ``timeline`` read the graph with rdflib's triple API, so with
     ``--endpoint`` they fetch the graph once and work on the copy.
     """
     where = f"GRAPH {iri_ref(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ {where} }}", what="reading the graph", timeout=PUSH_TIMEOUT,
+    rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ {where} }}", what="reading the graph", timeout=timeout,
                          max_answer_mb=max_answer_mb)
     g = Graph()
     for s, p, o in rows.rows:

@@ -29,7 +29,8 @@ from conftest import ROOT, cli_env
 from graph_builder.checks import Finding, render as render_findings
 from graph_builder.errors import Problem
 from graph_builder.facts import Loc
-from graph_builder.query import Rows, format_rows
+from graph_builder.query import Rows
+from graph_builder.results import format_rows
 from graph_builder.textsafe import (Numeral, delimited, html_json, markdown_text, spreadsheet_cell,
                                     terminal_lines, terminal_text)
 from servers import start_oxigraph

@@ -26,7 +26,8 @@ from graph_builder.errors import QueryError
 from graph_builder.namespaces import CKG, FOAF, ID, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from graph_builder.dates import parse_date
 from graph_builder.query import (PARAM_TYPES, NamedQuery, Rows, all_queries, bind_value, check_safe, find_query,
-                                 run, rows_as_strings)
+                                 run)
+from graph_builder.results import rows_as_strings
 from graph_builder.temporal import Truth, holds, read_memberships
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -230,6 +230,18 @@ def test_the_default_timeout_is_documented_and_zero_means_none(tmp_path):
     assert proc.returncode == 0 and json.loads(proc.stdout), proc.stderr
 
 
+def test_a_runaway_query_without_timeout_stops_at_the_default(tmp_path, monkeypatch, capsys):
+    """No --timeout: the default applies (lowered to 1 s here so the test need not wait a minute)."""
+    from graph_builder import cli
+
+    monkeypatch.setattr(cli, "QUERY_TIMEOUT", 1.0)
+    cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    data = tmp_path / "g.nt"
+    data.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(115)), encoding="utf-8")
+    assert cli.main(["query", "--text", cartesian, "--data", str(data)]) == 2
+    assert "query 'inline' stopped after 1 s (--timeout)" in capsys.readouterr().err
+
+
 def test_the_timeout_covers_reading_and_checking_the_query(tmp_path):
     """A 200,000-row VALUES takes rdflib's parser (the safety check) far longer than a second."""
     rows = " ".join(f'"{i}"' for i in range(200_000))
@@ -273,3 +285,33 @@ def test_an_endless_answer_is_refused_at_the_size_limit():
 def test_a_trickling_answer_is_stopped_at_the_timeout():
     url, stderr = _query_a_bad_server("trickle", "--timeout", "1.5")
     assert f"query 'inline': {url} did not answer within 1.5 s (--timeout)" in stderr
+
+
+def _card_from_a_bad_server(command: str, mode: str, *options: str) -> tuple[str, str]:
+    server = BadHTTP(mode)
+    try:
+        proc = run_cli(command, "RILO CIS", "--query-url", server.url, *options, timeout=120)
+    finally:
+        server.close()
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    return server.url, proc.stderr
+
+
+@pytest.mark.parametrize("command", ["show", "timeline"])
+def test_show_and_timeline_keep_to_max_answer_and_timeout(command):
+    url, stderr = _card_from_a_bad_server(command, "endless", "--max-answer", "4")
+    assert f"reading the graph: the answer of {url} is larger than 4 MiB (--max-answer); it was not read further" \
+        in stderr
+    url, stderr = _card_from_a_bad_server(command, "stall", "--timeout", "1")
+    assert f"reading the graph: {url} did not answer within 1 s (--timeout)" in stderr
+
+
+def test_a_parameter_of_undecodable_bytes_or_thousands_of_digits_is_named_briefly():
+    proc = run_cli("query", "resolve-name", "--param", "name=ab\udcff")
+    assert proc.returncode == 2
+    assert proc.stderr == ("error: --param name: the value is not Unicode text: character 3 is an undecodable byte "
+                           "(U+DCFF); give it in UTF-8\n")
+    proc = run_cli("query", "meeting-chair", "--param", "series=global-rilo-meetings", "--param", "number=" + "7" * 5001)
+    assert proc.returncode == 2
+    assert proc.stderr == ("error: --param number: '777777777777...777777777777 (5001 characters)' is not a whole "
+                           "number (of at most 18 digits)\n")

@@ -23,7 +23,8 @@ import pytest
 
 from conftest import run_cli
 from graph_builder import remote
-from graph_builder.query import all_queries, rows_as_strings, run
+from graph_builder.query import all_queries, run
+from graph_builder.results import rows_as_strings
 from servers import free_port, start_oxigraph, start_virtuoso
 from test_queries import EXPECTED, QUERIES_DIR
 

@@ -21,7 +21,8 @@ import pyoxigraph
 import pytest
 
 from graph_builder.errors import InputError, QueryError
-from graph_builder.query import NamedQuery, all_queries, rows_as_strings, run
+from graph_builder.query import NamedQuery, all_queries, run
+from graph_builder.results import rows_as_strings
 from graph_builder.store import (MARKER, graph_store, is_store, memory_store, open_store, write_store)
 
 from conftest import ROOT, run_cli
