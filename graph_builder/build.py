@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .dates import PartialDate
-from .facts import UNIT_TYPES, Entity, Facts, Loc, Statement
+from .facts import UNIT_TYPES, Facts, Loc, Statement
 from .namespaces import CKG, FOAF, ID, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
 Triple = tuple[Node, Node, Node]
@@ -487,8 +487,3 @@ def entity_of(node: Node) -> str | None:
     if not text.startswith(str(ID)):
         return None
     return text[len(str(ID)):]
-
-
-def entity_by_key(facts: Facts, key: str) -> Entity | None:
-    """The entity declared with ``key``, if any."""
-    return facts.entities.get(key)

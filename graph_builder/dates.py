@@ -15,7 +15,6 @@ _FORMS = (
 _AMBIGUOUS = (re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}([./-][0-9]{2,4})?"), re.compile(r"[0-9]{2}-[0-9]{2}"))
 
 XSD_BY_PRECISION = {"year": "gYear", "month": "gYearMonth", "day": "date"}
-PRECISION_BY_XSD = {v: k for k, v in XSD_BY_PRECISION.items()}
 
 
 class DateFormatError(ValueError):

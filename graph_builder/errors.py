@@ -61,9 +61,3 @@ class InputError(CustomsKGError):
 
 class QueryError(CustomsKGError):
     """A query is unknown, malformed, refused or failed."""
-
-
-class ValidationFailed(CustomsKGError):
-    """The graph breaks shapes or the ontology."""
-
-    exit_code = 1

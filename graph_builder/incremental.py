@@ -45,7 +45,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node

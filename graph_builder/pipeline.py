@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,9 +68,10 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
                        cache_dir: Path | None = None) -> Result:
     """Load the facts, build the graph and validate it against the shapes.
 
-    ``validator``: ``"fast"`` (the default: pySHACL for every shape except the
-    ``sh:sparql`` constraints, which run as one Oxigraph query each; the same
-    results) or ``"pyshacl"`` (the reference). With ``cache_dir`` the build is
+    ``validator``: ``"fast"`` (the default: the ``shacl`` package's engine for
+    the shapes it is verified on, pySHACL for the others, and each
+    ``sh:sparql`` constraint as one Oxigraph query; the same results, see
+    :mod:`graph_builder.incremental`) or ``"pyshacl"`` (the reference). With ``cache_dir`` the build is
     incremental (:mod:`graph_builder.incremental`): only the facts files that
     changed are parsed, only their sources' graphs rebuilt, and only what the
     change can reach revalidated; the result equals a clean full build's.
@@ -158,8 +159,3 @@ def summary(result: Result) -> list[tuple[str, int]]:
     rows.append(("SHACL violations", len(result.errors)))
     rows.append(("SHACL warnings", len(result.warnings)))
     return rows
-
-
-def type_counts(g: Graph) -> Counter[str]:
-    """How many nodes of each rdf:type the graph has."""
-    return Counter(str(o) for o in g.objects(None, RDF.type))

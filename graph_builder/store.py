@@ -161,21 +161,6 @@ def to_rdflib(term: Any) -> Node | None:
     raise TypeError(f"unsupported Oxigraph term {term!r}")
 
 
-def to_oxigraph(node: Node) -> Any:
-    """An Oxigraph term for an rdflib term."""
-    if isinstance(node, URIRef):
-        return pyoxigraph.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return pyoxigraph.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return pyoxigraph.Literal(str(node), language=node.language)
-        if node.datatype is not None:
-            return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype)))
-        return pyoxigraph.Literal(str(node))
-    raise TypeError(f"unsupported term {node!r}")
-
-
 def is_oxigraph(obj: object) -> bool:
     """Whether ``obj`` is an Oxigraph store."""
     return isinstance(obj, pyoxigraph.Store)
