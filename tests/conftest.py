@@ -1,4 +1,12 @@
-"""Shared fixtures: the bundled facts built once per test session."""
+"""Shared fixtures: the seed facts built once per test session.
+
+The golden tests read ``tests/seed_facts``, a frozen copy of the facts curated
+from the five seed articles, not ``facts/`` itself: the bundled facts grow
+with every article a curator adds, and the answers pinned here are read from
+the seed texts. ``CUSTOMS_KG_FACTS`` points every command run by a test (in
+this process and in the CLI subprocesses) at that copy;
+``tests/test_bundled_facts.py`` checks the real ``facts/`` by invariants.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTS = ROOT / "facts"
+FACTS = ROOT / "tests" / "seed_facts"
+BUNDLED_FACTS = ROOT / "facts"
+os.environ["CUSTOMS_KG_FACTS"] = str(FACTS)
 
 
 @pytest.fixture(scope="session")

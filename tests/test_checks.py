@@ -27,7 +27,7 @@ from graph_builder.facts import Loc, load_facts
 from graph_builder.namespaces import PROV
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTS = ROOT / "facts"
+FACTS = ROOT / "tests" / "seed_facts"
 FIXTURES = Path(__file__).resolve().parent / "checks"
 
 S000 = "fcs-2021-02-12-28th-global-rilo-meeting"
@@ -361,7 +361,7 @@ def test_table_groups_by_severity_and_check_with_locations(bundled: list[Finding
         < next(i for i, l in enumerate(lines) if l.startswith("Notes ("))
     line = line_with(source_file(S002), "{count: 22,")
     block = text[text.index("  stated-count-mismatch"):]
-    assert f"      at facts/sources/{S002}.yaml:{line}\n" in block
+    assert f"      at tests/seed_facts/sources/{S002}.yaml:{line}\n" in block
     assert f"      sources: {S002}\n" in block
     assert lines[-1] == summary_line(bundled)
     assert lines[-1].startswith("0 errors, ") and lines[-1].endswith(" notes")
