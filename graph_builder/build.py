@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Callable, Iterable, Mapping
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .dates import PartialDate
-from .facts import UNIT_TYPES, Facts, Loc, Statement
+from .facts import Facts, Loc, Statement, Values
+from .schema import KINDS, UNIT_TYPES
 from .namespaces import CKG, FOAF, ID, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
 Triple = tuple[Node, Node, Node]
@@ -150,8 +151,9 @@ class Build:
 
 
 class _Builder:
-    def __init__(self, facts: Facts):
+    def __init__(self, facts: Facts, memberships_by_election: Mapping[str, set[str]]):
         self.facts = facts
+        self.memberships_by_election = memberships_by_election
         self.out = Build()
 
     # -- helpers ----------------------------------------------------------
@@ -223,13 +225,8 @@ class _Builder:
             self.out.origins[node].add(src.loc)
 
     # -- statements -------------------------------------------------------
-    def statements(self) -> None:
-        memberships_by_election: dict[str, set[str]] = defaultdict(set)
-        for st in self.facts.statements:
-            if st.kind == "membership" and "generated_by" in st.values:
-                memberships_by_election[st.values["generated_by"]].add(st.subject)
-        self.memberships_by_election = memberships_by_election
-        for st in self.facts.statements:
+    def statements(self, statements: Iterable[Statement]) -> None:
+        for st in statements:
             _Statement(self, st).build()
 
 
@@ -273,31 +270,31 @@ class _Statement:
         self.claim(node)
 
     def build(self) -> None:
-        getattr(self, "k_" + self.st.kind)(self.st.values)
+        KIND_BUILDERS[self.st.kind](self, self.st.values)
 
     # -- kinds ------------------------------------------------------------
-    def k_event(self, v: dict[str, Any]) -> None:
+    def k_event(self, v: Values) -> None:
         e = iri(self.st.subject)
         key = self.st.subject
         self.claim(e)
         if "series" in v:
-            self.fact(e, SCHEMA.superEvent, iri(v["series"]))
-            self.add(iri(v["series"]), SCHEMA.subEvent, e)
+            self.fact(e, SCHEMA.superEvent, iri(v.text("series")))
+            self.add(iri(v.text("series")), SCHEMA.subEvent, e)
         if "super_event" in v:
-            self.fact(e, SCHEMA.superEvent, iri(v["super_event"]))
-            self.add(iri(v["super_event"]), SCHEMA.subEvent, e)
+            self.fact(e, SCHEMA.superEvent, iri(v.text("super_event")))
+            self.add(iri(v.text("super_event")), SCHEMA.subEvent, e)
         if "number" in v:
-            self.fact(e, SCHEMA.position, Literal(str(v["number"]), datatype=XSD.integer))
-        start = v.get("start", v.get("date"))
-        end = v.get("end", v.get("date"))
+            self.fact(e, SCHEMA.position, Literal(str(v.number("number")), datatype=XSD.integer))
+        start = v.date("start") if "start" in v else v.date("date") if "date" in v else None
+        end = v.date("end") if "end" in v else v.date("date") if "date" in v else None
         if start:
             self.fact(e, SCHEMA.startDate, date_literal(start))
         if end:
             self.fact(e, SCHEMA.endDate, date_literal(end))
         if "place" in v:
-            self.fact(e, SCHEMA.location, iri(v["place"]))
+            self.fact(e, SCHEMA.location, iri(v.text("place")))
         if "attendance" in v:
-            mode = v["attendance"]
+            mode = v.text("attendance")
             if mode in ("online", "mixed"):
                 virtual = ID[key + "/online"]
                 self.add(virtual, RDF.type, SCHEMA.VirtualLocation)
@@ -307,81 +304,81 @@ class _Statement:
             self.fact(e, SCHEMA.eventAttendanceMode, ATTENDANCE_MODES[mode])
         if v.get("status") == "scheduled":
             self.fact(e, SCHEMA.eventStatus, SCHEMA.EventScheduled)
-        for org in v.get("organizer", ()):
+        for org in v.keys_of("organizer"):
             self.fact(e, SCHEMA.organizer, iri(org))
-        for who in v.get("attendees", ()):
+        for who in v.keys_of("attendees"):
             self.fact(e, SCHEMA.attendee, iri(who))
-        for r in v.get("roles", ()):
-            assoc = ID[f"{key}/role/{r['role']}/{r['agent']}"]
+        for r in v.records("roles"):
+            assoc = ID[f"{key}/role/{r.text('role')}/{r.text('agent')}"]
             self.add(e, PROV.qualifiedAssociation, assoc)
-            self.add(e, PROV.wasAssociatedWith, iri(r["agent"]))
+            self.add(e, PROV.wasAssociatedWith, iri(r.text("agent")))
             self.add(assoc, RDF.type, PROV.Association)
-            self.add(assoc, PROV.agent, iri(r["agent"]))
-            self.add(assoc, PROV.hadRole, role_iri(r["role"]))
-            self.add(assoc, RDFS.label, Literal(f"{self.b.name(r['agent'])}: {self.b.name(r['role'])} of {self.b.name(key)}", lang="en"))
+            self.add(assoc, PROV.agent, iri(r.text("agent")))
+            self.add(assoc, PROV.hadRole, role_iri(r.text("role")))
+            self.add(assoc, RDFS.label, Literal(f"{self.b.name(r.text('agent'))}: {self.b.name(r.text('role'))} of {self.b.name(key)}", lang="en"))
             if "on_behalf_of" in r:
-                self.add(assoc, CKG.onBehalfOf, iri(r["on_behalf_of"]))
+                self.add(assoc, CKG.onBehalfOf, iri(r.text("on_behalf_of")))
             self.claim(assoc)
-        for thing in v.get("about", ()):
+        for thing in v.keys_of("about"):
             self.fact(e, SCHEMA.about, iri(thing))
         if "follows" in v:
-            self.fact(e, CKG.immediatelyFollows, iri(v["follows"]))
-        for q in v.get("quantities", ()):
-            node = iri(q["id"])
+            self.fact(e, CKG.immediatelyFollows, iri(v.text("follows")))
+        for q in v.records("quantities"):
+            node = iri(q.text("id"))
             self.add(e, CKG.hasQuantity, node)
             self.add(node, RDF.type, SCHEMA.QuantitativeValue)
-            self.add(node, SCHEMA.name, Literal(q["name"], lang=self.lang))
-            self.add(node, RDFS.label, Literal(q["name"], lang=self.lang))
+            self.add(node, SCHEMA.name, Literal(q.text("name"), lang=self.lang))
+            self.add(node, RDFS.label, Literal(q.text("name"), lang=self.lang))
             for field_name, pred in (("value", SCHEMA.value), ("min", SCHEMA.minValue), ("max", SCHEMA.maxValue)):
                 if field_name in q:
-                    self.add(node, pred, number_literal(q[field_name]))
-            self.add(node, SCHEMA.unitCode, Literal(q["unit"]))
+                    self.add(node, pred, number_literal(q.text(field_name)))
+            self.add(node, SCHEMA.unitCode, Literal(q.text("unit")))
             self.claim(node)
-        for c in v.get("stated_counts", ()):
+        for c in v.records("stated_counts"):
             self.stated_count(e, c)
-        for o in v.get("outcomes", ()):
-            node = ID[f"{key}/outcome/{o['object']}"]
-            obj = iri(o["object"])
+        for o in v.records("outcomes"):
+            node = ID[f"{key}/outcome/{o.text('object')}"]
+            obj = iri(o.text("object"))
             self.add(node, RDF.type, CKG.Outcome)
             self.add(node, CKG.outcomeOf, e)
             self.add(node, CKG.outcomeObject, obj)
-            self.add(node, CKG.action, Literal(o["action"]))
-            self.add(node, RDFS.label, Literal(f"{self.b.name(o['object'])}: {o['action']} at {self.b.name(key)}", lang="en"))
+            self.add(node, CKG.action, Literal(o.text("action")))
+            self.add(node, RDFS.label, Literal(f"{self.b.name(o.text('object'))}: {o.text('action')} at {self.b.name(key)}", lang="en"))
             self.claim(node)
-            if o["action"] not in NO_GENERATION:
+            if o.text("action") not in NO_GENERATION:
                 self.add(obj, PROV.wasGeneratedBy, e)
                 self.add(e, PROV.generated, obj)
 
-    def stated_count(self, subject: URIRef, c: dict[str, Any]) -> None:
+    def stated_count(self, subject: URIRef, c: Values) -> None:
         key = str(subject).removeprefix(str(ID))
-        node = ID[f"{key}/stated-count/{_sha(self.st.source + str(c['count']) + c['of'], 8)}"]
+        node = ID[f"{key}/stated-count/{_sha(self.st.source + str(c.number('count')) + c.text('of'), 8)}"]
         self.add(node, RDF.type, CKG.StatedCount)
         self.add(node, CKG.countOf, subject)
-        self.add(node, CKG["count"], Literal(str(c["count"]), datatype=XSD.nonNegativeInteger))
-        self.add(node, CKG.countDescription, Literal(c["of"], lang=self.lang))
-        self.add(node, RDFS.label, Literal(f"{c['count']} {c['of']}", lang=self.lang))
+        self.add(node, CKG["count"], Literal(str(c.number("count")), datatype=XSD.nonNegativeInteger))
+        self.add(node, CKG.countDescription, Literal(c.text("of"), lang=self.lang))
+        self.add(node, RDFS.label, Literal(f"{c.number('count')} {c.text('of')}", lang=self.lang))
         if "counted_type" in c:
-            self.add(node, CKG.countedClass, TYPE_CLASSES[c["counted_type"]][0])
-        relation = c.get("relation", "attendee")
+            self.add(node, CKG.countedClass, TYPE_CLASSES[c.text("counted_type")][0])
+        relation = c.text("relation") if "relation" in c else "attendee"
         self.add(node, CKG.countedRelation, COUNT_RELATIONS[relation])
         if "enumerated" in c:
-            self.add(node, CKG.enumerated, Literal("true" if c["enumerated"] else "false", datatype=XSD.boolean))
+            self.add(node, CKG.enumerated, Literal("true" if c.flag("enumerated") else "false", datatype=XSD.boolean))
         self.claim(node)
 
-    def k_stated_count(self, v: dict[str, Any]) -> None:
-        self.stated_count(iri(v["entity"]), v)
+    def k_stated_count(self, v: Values) -> None:
+        self.stated_count(iri(v.text("entity")), v)
 
-    def k_membership(self, v: dict[str, Any]) -> None:
+    def k_membership(self, v: Values) -> None:
         m = iri(self.st.subject)
-        member = self.b.facts.entities[v["member"]]
+        member = self.b.facts.entities[v.text("member")]
         self.add(m, RDF.type, ORG.Membership)
         if member.type == "Person":
             self.add(m, RDF.type, CKG.Tenure)
-        self.add(m, ORG.member, iri(v["member"]))
-        self.add(m, ORG.organization, iri(v["organization"]))
-        self.add(m, ORG.role, role_iri(v["role"]))
-        self.add(iri(v["member"]), ORG.hasMembership, m)
-        self.add(m, RDFS.label, Literal(f"{self.b.name(v['member'])}: {self.b.name(v['role'])}, {self.b.name(v['organization'])}", lang="en"))
+        self.add(m, ORG.member, iri(v.text("member")))
+        self.add(m, ORG.organization, iri(v.text("organization")))
+        self.add(m, ORG.role, role_iri(v.text("role")))
+        self.add(iri(v.text("member")), ORG.hasMembership, m)
+        self.add(m, RDFS.label, Literal(f"{self.b.name(v.text('member'))}: {self.b.name(v.text('role'))}, {self.b.name(v.text('organization'))}", lang="en"))
         self.claim(m)
         if "start" in v or "end" in v:
             interval = ID[self.st.subject + "/interval"]
@@ -393,92 +390,145 @@ class _Statement:
                     instant = ID[f"{self.st.subject}/interval/{suffix}"]
                     self.add(interval, pred, instant)
                     self.add(instant, RDF.type, TIME.Instant)
-                    self.add(instant, instant_property(v[name]), date_literal(v[name]))
+                    self.add(instant, instant_property(v.date(name)), date_literal(v.date(name)))
                     self.claim(instant)
-        for d in v.get("attested", ()):
+        for d in v.dates("attested"):
             self.add(m, CKG.attestedAt, date_literal(d))
         if "generated_by" in v:
-            self.add(m, PROV.wasGeneratedBy, iri(v["generated_by"]))
+            self.add(m, PROV.wasGeneratedBy, iri(v.text("generated_by")))
         if "on_behalf_of" in v:
-            self.add(m, CKG.onBehalfOf, iri(v["on_behalf_of"]))
+            self.add(m, CKG.onBehalfOf, iri(v.text("on_behalf_of")))
 
-    def k_election(self, v: dict[str, Any]) -> None:
+    def k_election(self, v: Values) -> None:
         e = iri(self.st.subject)
-        for cls in ELECTION_CLASSES[v["kind"]] + (SCHEMA.Event, PROV.Activity):
+        for cls in ELECTION_CLASSES[v.text("kind")] + (SCHEMA.Event, PROV.Activity):
             self.add(e, RDF.type, cls)
-        who = self.b.name(v["candidate"]) if "candidate" in v else "the " + self.b.name(v["role"])
-        label = f"{ELECTION_WORDS[v['kind']]} of {who} as {self.b.name(v['role'])} of {self.b.name(v['organization'])}"
+        who = self.b.name(v.text("candidate")) if "candidate" in v else "the " + self.b.name(v.text("role"))
+        label = f"{ELECTION_WORDS[v.text('kind')]} of {who} as {self.b.name(v.text('role'))} of {self.b.name(v.text('organization'))}"
         if "candidate" not in v:
-            label = f"{ELECTION_WORDS[v['kind']]}: {self.b.name(v['role'])} of {self.b.name(v['organization'])}"
+            label = f"{ELECTION_WORDS[v.text('kind')]}: {self.b.name(v.text('role'))} of {self.b.name(v.text('organization'))}"
         self.add(e, SKOS.prefLabel, Literal(label, lang="en"))
         self.add(e, RDFS.label, Literal(label, lang="en"))
-        self.add(e, CKG.electedTo, role_iri(v["role"]))
-        self.add(e, CKG.electedIn, iri(v["organization"]))
+        self.add(e, CKG.electedTo, role_iri(v.text("role")))
+        self.add(e, CKG.electedIn, iri(v.text("organization")))
         if "candidate" in v:
-            self.add(e, CKG.candidate, iri(v["candidate"]))
+            self.add(e, CKG.candidate, iri(v.text("candidate")))
         if "at" in v:
-            self.fact(e, SCHEMA.superEvent, iri(v["at"]))
-            self.add(iri(v["at"]), SCHEMA.subEvent, e)
+            self.fact(e, SCHEMA.superEvent, iri(v.text("at")))
+            self.add(iri(v.text("at")), SCHEMA.subEvent, e)
         if "date" in v:
-            self.fact(e, SCHEMA.startDate, date_literal(v["date"]))
+            self.fact(e, SCHEMA.startDate, date_literal(v.date("date")))
         for m in sorted(self.b.memberships_by_election.get(self.st.subject, ())):
             self.add(e, CKG.resultingMembership, iri(m))
         self.claim(e)
 
-    def k_part_of(self, v: dict[str, Any]) -> None:
-        unit, parent = iri(v["unit"]), iri(v["parent"])
+    def k_part_of(self, v: Values) -> None:
+        unit, parent = iri(v.text("unit")), iri(v.text("parent"))
         self.fact(unit, ORG.subOrganizationOf, parent)
         self.add(parent, ORG.hasSubOrganization, unit)
-        if self.b.facts.entities[v["unit"]].type in UNIT_TYPES:
+        if self.b.facts.entities[v.text("unit")].type in UNIT_TYPES:
             self.fact(unit, ORG.unitOf, parent)
             self.add(parent, ORG.hasUnit, unit)
 
-    def k_reports_to(self, v: dict[str, Any]) -> None:
-        self.fact(iri(v["org"]), ORG.reportsTo, iri(v["to"]))
+    def k_reports_to(self, v: Values) -> None:
+        self.fact(iri(v.text("org")), ORG.reportsTo, iri(v.text("to")))
 
-    def k_supported_by(self, v: dict[str, Any]) -> None:
-        self.fact(iri(v["org"]), CKG.administrativelySupportedBy, iri(v["by"]))
+    def k_supported_by(self, v: Values) -> None:
+        self.fact(iri(v.text("org")), CKG.administrativelySupportedBy, iri(v.text("by")))
 
-    def k_founded(self, v: dict[str, Any]) -> None:
-        self.fact(iri(v["org"]), SCHEMA.foundingDate, date_literal(v["date"]))
+    def k_founded(self, v: Values) -> None:
+        self.fact(iri(v.text("org")), SCHEMA.foundingDate, date_literal(v.date("date")))
 
-    def k_located(self, v: dict[str, Any]) -> None:
-        self.fact(iri(v["entity"]), SCHEMA.location, iri(v["place"]))
+    def k_located(self, v: Values) -> None:
+        self.fact(iri(v.text("entity")), SCHEMA.location, iri(v.text("place")))
 
-    def k_alias(self, v: dict[str, Any]) -> None:
-        self.fact(iri(v["entity"]), SKOS.altLabel, Literal(v["text"], lang=v["lang"]))
+    def k_alias(self, v: Values) -> None:
+        self.fact(iri(v.text("entity")), SKOS.altLabel, Literal(v.text("text"), lang=v.text("lang")))
 
-    def k_run_by(self, v: dict[str, Any]) -> None:
-        thing = self.b.facts.entities[v["thing"]]
+    def k_run_by(self, v: Values) -> None:
+        thing = self.b.facts.entities[v.text("thing")]
         pred = SCHEMA.organizer if thing.type in ("Meeting", "Session", "Operation") else SCHEMA.provider
-        for by in v["by"]:
-            self.fact(iri(v["thing"]), pred, iri(by))
+        for by in v.keys_of("by"):
+            self.fact(iri(v.text("thing")), pred, iri(by))
 
-    def k_recurs(self, v: dict[str, Any]) -> None:
-        series = iri(v["series"])
-        schedule = ID[v["series"] + "/schedule"]
+    def k_recurs(self, v: Values) -> None:
+        series = iri(v.text("series"))
+        schedule = ID[v.text("series") + "/schedule"]
         self.fact(series, SCHEMA.eventSchedule, schedule)
         self.add(schedule, RDF.type, SCHEMA.Schedule)
-        self.add(schedule, RDFS.label, Literal(f"{v['frequency'].capitalize()} schedule of {self.b.name(v['series'])}", lang="en"))
-        self.add(schedule, SCHEMA.repeatFrequency, Literal(FREQUENCY_DURATIONS[v["frequency"]], datatype=XSD.duration))
+        self.add(schedule, RDFS.label, Literal(f"{v.text('frequency').capitalize()} schedule of {self.b.name(v.text('series'))}", lang="en"))
+        self.add(schedule, SCHEMA.repeatFrequency, Literal(FREQUENCY_DURATIONS[v.text("frequency")], datatype=XSD.duration))
         self.claim(schedule)
 
-    def k_description(self, v: dict[str, Any]) -> None:
-        self.fact(iri(v["entity"]), SCHEMA.description, Literal(v["text"], lang=self.lang))
+    def k_description(self, v: Values) -> None:
+        self.fact(iri(v.text("entity")), SCHEMA.description, Literal(v.text("text"), lang=self.lang))
 
-    def k_linked_to(self, v: dict[str, Any]) -> None:
-        for to in v["to"]:
-            self.fact(iri(v["thing"]), CKG.linkedTo, iri(to))
+    def k_linked_to(self, v: Values) -> None:
+        for to in v.keys_of("to"):
+            self.fact(iri(v.text("thing")), CKG.linkedTo, iri(to))
 
 
-def build(facts: Facts) -> Build:
-    """Build the quads of a loaded facts folder."""
-    b = _Builder(facts)
+# The builder of each statement kind of graph_builder.schema (one function per kind).
+KIND_BUILDERS: dict[str, Callable[[_Statement, Values], None]] = {
+    "event": _Statement.k_event, "membership": _Statement.k_membership, "election": _Statement.k_election,
+    "part_of": _Statement.k_part_of, "reports_to": _Statement.k_reports_to,
+    "supported_by": _Statement.k_supported_by, "founded": _Statement.k_founded, "located": _Statement.k_located,
+    "alias": _Statement.k_alias, "run_by": _Statement.k_run_by, "linked_to": _Statement.k_linked_to,
+    "recurs": _Statement.k_recurs, "description": _Statement.k_description,
+    "stated_count": _Statement.k_stated_count,
+}
+if set(KIND_BUILDERS) != set(KINDS):  # pragma: no cover - a kind declared without its builder, or the reverse
+    raise ImportError(f"graph_builder.build: the builders {sorted(KIND_BUILDERS)} do not match the kinds of "
+                      f"graph_builder.schema {sorted(KINDS)}")
+
+
+def memberships_by_election(facts: Facts) -> dict[str, set[str]]:
+    """The memberships each election resulted in (``generated_by``), by election key."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for st in facts.statements:
+        if st.kind == "membership" and "generated_by" in st.values:
+            out[st.values.text("generated_by")].add(st.subject)
+    return out
+
+
+def build_shared(facts: Facts) -> Build:
+    """The part every source shares: the roles, the entities and the source articles (the default graph)."""
+    b = _Builder(facts, {})
     b.roles()
     b.entities()
     b.sources()
-    b.statements()
     return b.out
+
+
+def build_source(facts: Facts, statements: Iterable[Statement], elections: Mapping[str, set[str]]) -> Build:
+    """The named graph(s) of some statements, all of one source article, with where each node was stated.
+
+    ``elections`` is :func:`memberships_by_election` of the whole facts folder (an election's statement
+    names the memberships that statements elsewhere say it resulted in)."""
+    b = _Builder(facts, elections)
+    b.statements(statements)
+    return b.out
+
+
+def merge(into: Build, part: Build) -> None:
+    """Add ``part``'s quads and origins to ``into``."""
+    into.default |= part.default
+    for g, triples in part.graphs.items():
+        into.graphs[g] |= triples
+    for node, locs in part.origins.items():
+        into.origins[node] |= locs
+
+
+def build(facts: Facts) -> Build:
+    """Build the quads of a loaded facts folder: the shared part, then each source's statements."""
+    out = build_shared(facts)
+    elections = memberships_by_election(facts)
+    by_source: dict[str, list[Statement]] = defaultdict(list)
+    for st in facts.statements:
+        by_source[st.source].append(st)
+    for statements in by_source.values():
+        merge(out, build_source(facts, statements, elections))
+    return out
 
 
 def entity_of(node: Node) -> str | None:

@@ -240,6 +240,9 @@ def _chain_up(r: _Reader, node: Node) -> list[list[Node]]:
     return paths
 
 
+_FREQUENCY_WORDS = {"P1Y": "annually"}  # schema:repeatFrequency (xsd:duration) in words
+
+
 def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
     """The card of one entity."""
     r = _Reader(graph, lang)
@@ -259,6 +262,9 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
         fact("About", SCHEMA.description, o, str(o))
     for o in g.objects(node, SCHEMA.foundingDate):
         fact("About", SCHEMA.foundingDate, o, f"founded {o}")
+    for schedule in sorted(g.objects(node, SCHEMA.eventSchedule), key=str):
+        every = str(g.value(schedule, SCHEMA.repeatFrequency))
+        fact("About", SCHEMA.eventSchedule, schedule, "held " + _FREQUENCY_WORDS.get(every, f"every {every}"))
     for o in sorted(g.objects(node, SCHEMA.areaServed), key=str):
         lines.append(Line("About", f"serves {r.label(o)}", key_of(o)))
     for path in _chain_up(r, node):

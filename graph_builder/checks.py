@@ -54,7 +54,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -62,7 +62,7 @@ from rdflib.term import Node
 from .build import TYPE_CLASSES, Build, entity_of
 from .dates import PartialDate
 from .errors import UsageError, _display_path
-from .facts import Facts, Loc, Statement
+from .facts import Facts, Loc, Statement, Values
 from .textsafe import delimited, markdown_text, terminal_text
 
 SEVERITIES = ("error", "warning", "info")
@@ -241,8 +241,9 @@ def _terms(facts: Facts) -> list[_Term]:
         if st.kind != "membership":
             continue
         v = st.values
-        out.append(_Term(st.subject, v["member"], v["organization"], v["role"], v.get("start"), v.get("end"),
-                         tuple(v.get("attested", ())), st))
+        out.append(_Term(st.subject, v.text("member"), v.text("organization"), v.text("role"),
+                         v.date("start") if "start" in v else None, v.date("end") if "end" in v else None,
+                         v.dates("attested"), st))
     return out
 
 
@@ -325,15 +326,15 @@ def _check_single_source(ctx: _Context) -> Iterator[Finding]:
         v = st.values
         if st.kind == "membership":
             fid: tuple[str, ...] = ("membership", st.subject)
-            group = v["organization"]
-            text = f"{v['member']} {ctx.role_name(v['role'])} ({st.subject})"
+            group = v.text("organization")
+            text = f"{v['member']} {ctx.role_name(v.text('role'))} ({st.subject})"
         elif st.kind == "event":
             fid = ("event", st.subject)
-            group = v.get("series") or v.get("super_event") or st.subject
+            group = v.text("series") if "series" in v else v.text("super_event") if "super_event" in v else st.subject
             text = f"event {st.subject}"
         elif st.kind == "part_of":
-            fid = ("part_of", v["unit"], v["parent"])
-            group = v["parent"]
+            fid = ("part_of", v.text("unit"), v.text("parent"))
+            group = v.text("parent")
             text = f"{v['unit']} part of {v['parent']}"
         else:
             continue
@@ -381,7 +382,7 @@ def _check_conflicting_values(ctx: _Context) -> Iterator[Finding]:
                 if field in v:
                     values[(st.subject, prop)].append((v[field], st, field))
         elif st.kind == "founded":
-            values[(v["org"], "foundingDate")].append((v["date"], st, "date"))
+            values[(v.text("org"), "foundingDate")].append((v["date"], st, "date"))
         elif st.kind == "membership":
             for field, prop in (("start", "begin"), ("end", "end")):
                 if field in v:
@@ -453,8 +454,8 @@ def _check_named_differently(ctx: _Context) -> Iterator[Finding]:
     # entity -> source -> [(alias text, statement)]
     names: dict[str, dict[str, list[tuple[str, Statement]]]] = defaultdict(lambda: defaultdict(list))
     for st in ctx.facts.statements:
-        if st.kind == "alias" and not _is_abbreviation(st.values["text"]):
-            names[st.values["entity"]][st.source].append((st.values["text"], st))
+        if st.kind == "alias" and not _is_abbreviation(st.values.text("text")):
+            names[st.values.text("entity")][st.source].append((st.values.text("text"), st))
     for entity, by_source in sorted(names.items()):
         forms = {src: set().union(*(_name_forms(text) for text, _ in items)) for src, items in by_source.items()}
         srcs = sorted(forms)
@@ -483,36 +484,38 @@ def _counted(facts: Facts, key: str, counted_type: str) -> bool:
 
 def _check_stated_counts(ctx: _Context) -> Iterator[Finding]:
     facts = ctx.facts
-    counts: list[tuple[str, Mapping[str, Any], Statement, Loc]] = []
+    counts: list[tuple[str, Values, Statement, Loc]] = []
     for st in facts.statements:
         if st.kind == "event":
-            for c in st.values.get("stated_counts", ()):
-                counts.append((st.subject, c, st, Loc(st.loc.file, c["_line"])))
+            for c in st.values.records("stated_counts"):
+                counts.append((st.subject, c, st, Loc(st.loc.file, c.line)))
         elif st.kind == "stated_count":
-            counts.append((st.values["entity"], st.values, st, _loc(st, "count")))
+            counts.append((st.values.text("entity"), st.values, st, _loc(st, "count")))
     for subject, c, st, where in counts:
         if "counted_type" not in c:
             continue
-        relation = c.get("relation", "attendee")
+        relation = c.text("relation") if "relation" in c else "attendee"
+        counted_type = c.text("counted_type")
         listed: set[str] = set()
         listing: list[Loc] = []
         for other in facts.statements:
             if other.source != st.source:
                 continue
             if relation == "attendee" and other.kind == "event" and other.subject == subject:
-                found = [k for k in other.values.get("attendees", ()) if _counted(facts, k, c["counted_type"])]
+                found = [k for k in other.values.keys_of("attendees") if _counted(facts, k, counted_type)]
                 if found:
                     listed |= set(found)
                     listing.append(_loc(other, "attendees"))
             elif relation == "member" and other.kind == "membership" and other.values["organization"] == subject:
-                if _counted(facts, other.values["member"], c["counted_type"]):
-                    listed.add(other.values["member"])
+                if _counted(facts, other.values.text("member"), counted_type):
+                    listed.add(other.values.text("member"))
                     listing.append(other.loc)
-        stated = int(c["count"])
-        if len(listed) == stated or (not c.get("enumerated") and len(listed) < stated):
+        stated = c.number("count")
+        enumerated = "enumerated" in c and c.flag("enumerated")
+        if len(listed) == stated or (not enumerated and len(listed) < stated):
             continue
         verb = "attended" if relation == "attendee" else "are members"
-        how = "and says its list is complete, " if c.get("enumerated") else ""
+        how = "and says its list is complete, " if enumerated else ""
         yield ctx.finding(
             "stated-count-mismatch", "warning",
             f"{st.source} says {stated} {c['of']} {verb} ({subject}) {how}but lists {len(listed)} "
@@ -530,9 +533,9 @@ def _check_meeting_number_gaps(ctx: _Context) -> Iterator[Finding]:
         if st.kind != "event" or "number" not in st.values:
             continue
         for field in ("series", "super_event"):
-            parent = st.values.get(field)
+            parent = st.values.text(field) if field in st.values else None
             if parent and ctx.facts.entities.get(parent) and ctx.facts.entities[parent].type == "MeetingSeries":
-                series[parent][int(st.values["number"])].append(st)
+                series[parent][st.values.number("number")].append(st)
     for key, numbered in sorted(series.items()):
         known = sorted(numbered)
         missing: list[int] = []
@@ -570,8 +573,8 @@ def _check_ambiguous_names(ctx: _Context) -> Iterator[Finding]:
                 if found:
                     locations.append(declared.loc)
             for st in ctx.facts.statements:
-                if st.kind == "alias" and st.values["entity"] == key and normalize(st.values["text"]) == name:
-                    spellings.add(st.values["text"])
+                if st.kind == "alias" and st.values["entity"] == key and normalize(st.values.text("text")) == name:
+                    spellings.add(st.values.text("text"))
                     locations.append(_loc(st, "text"))
         shown = " / ".join(f"“{s}”" for s in sorted(spellings)) or f"“{name}”"
         yield ctx.finding(
@@ -620,7 +623,8 @@ def _written_names(facts: Facts) -> list[tuple[str, str, Loc]]:
     for key, names, loc in declared:
         written = [*names.pref.values(), *(a for group in names.aliases.values() for a in group)]
         out += [(key, text, loc) for text in written]
-    out += [(st.values["entity"], st.values["text"], _loc(st, "text")) for st in facts.statements if st.kind == "alias"]
+    out += [(st.values.text("entity"), st.values.text("text"), _loc(st, "text")) for st in facts.statements
+            if st.kind == "alias"]
     return out
 
 

@@ -13,11 +13,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar, Union
 
 from .dates import DateFormatError, PartialDate, definitely_before, parse_date
 from .errors import FactsError, Problem
 from .factsdir import TEXT_MAX_BYTES, FactsDir, Listing, file_kind
+from .schema import ENTITY_TYPES, KINDS, ORG_TYPES, Field, FieldType, Kind, Written
 from .yamlload import YMap, YSeq, YStr, YValue, decode_utf8, line_of, load_yaml
 
 # Whole-value patterns: always applied with fullmatch ('$' also matches before a final newline).
@@ -43,29 +44,6 @@ RESERVED_KEYS = frozenset({"role"})
 # and other invisible format characters.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 
-ORG_TYPES = frozenset({
-    "IntergovernmentalOrganization", "NationalCustomsAdministration", "Council",
-    "Committee", "Commission", "Secretariat", "Department", "Directorate",
-    "Representation", "WorkingGroup", "Unit", "RILO", "Network", "Delegation",
-    "MeetingSeries",
-})
-UNIT_TYPES = frozenset({
-    "Council", "Committee", "Commission", "Secretariat", "Department",
-    "Directorate", "Representation", "WorkingGroup", "Unit", "RILO",
-})
-EVENT_TYPES = frozenset({"Meeting", "Session", "Operation"})
-THING_TYPES = frozenset({"Programme", "Project", "InformationPlatform", "Plan", "Agreement", "Document"})
-PLACE_TYPES = frozenset({"Country", "City"})
-PERSON_TYPES = frozenset({"Person"})
-ENTITY_TYPES = ORG_TYPES | EVENT_TYPES | THING_TYPES | PLACE_TYPES | PERSON_TYPES
-AGENT_TYPES = ORG_TYPES | PERSON_TYPES | {"Country"}
-
-ATTENDANCE = ("online", "offline", "mixed")
-EVENT_STATUS = ("scheduled", "took-place")
-ELECTION_KINDS = ("election", "re-election", "appointment", "candidacy")
-OUTCOME_ACTIONS = ("agreed", "approved", "adopted", "established", "reached", "proposed", "to-be-approved", "appointed")
-COUNT_RELATIONS = ("attendee", "member")
-FREQUENCIES = ("annual",)
 
 
 @dataclass(frozen=True, order=True)
@@ -123,6 +101,87 @@ class Source:
     url: str | None = None
 
 
+class Values(Mapping[str, "Value"]):
+    """The fields of a statement, or of one record in a list (``roles``, ``quantities``), as read.
+
+    A mapping from field name to value, with accessors that say the type a
+    field has by its declaration (:mod:`graph_builder.schema`): ``text`` for
+    keys, choices and texts, ``keys`` for lists of keys, ``date``, ``dates``,
+    ``number``, ``flag`` and ``records``. ``line`` is where a record starts.
+    """
+
+    __slots__ = ("_fields", "line")
+
+    def __init__(self, fields: Mapping[str, Value], line: int = 0):
+        self._fields = dict(fields)
+        self.line = line
+
+    def __getitem__(self, name: str) -> Value:
+        return self._fields[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Values) and (self._fields, self.line) == (other._fields, other.line)
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping is not hashable
+
+    def __repr__(self) -> str:
+        return f"Values({self._fields!r}, line={self.line})"
+
+    def __reduce__(self) -> tuple[type[Values], tuple[dict[str, Value], int]]:
+        return (Values, (self._fields, self.line))
+
+    def _typed(self, name: str, kind: type[_T]) -> _T:
+        value = self._fields[name]
+        if not isinstance(value, kind):
+            raise TypeError(f"field '{name}' holds {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    def text(self, name: str) -> str:
+        """A key, a choice, a text, a number written as text."""
+        return self._typed(name, str)
+
+    def number(self, name: str) -> int:
+        """A meeting number or a count."""
+        value = self._fields[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"field '{name}' holds {type(value).__name__}, not int")
+        return value
+
+    def flag(self, name: str) -> bool:
+        return self._typed(name, bool)
+
+    def date(self, name: str) -> PartialDate:
+        return self._typed(name, PartialDate)
+
+    def keys_of(self, name: str) -> tuple[str, ...]:
+        """A list of keys (empty when the field is absent)."""
+        return self._items(name, str)
+
+    def dates(self, name: str) -> tuple[PartialDate, ...]:
+        """A list of dates (empty when the field is absent)."""
+        return self._items(name, PartialDate)
+
+    def records(self, name: str) -> tuple[Values, ...]:
+        """A list of records (empty when the field is absent)."""
+        return self._items(name, Values)
+
+    def _items(self, name: str, kind: type[_T]) -> tuple[_T, ...]:
+        value = self._fields.get(name, ())
+        if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
+            raise TypeError(f"field '{name}' is not a list of {kind.__name__}")
+        return tuple(v for v in value if isinstance(v, kind))
+
+
+_T = TypeVar("_T")
+Value = Union[str, int, bool, PartialDate, tuple[str, ...], tuple[PartialDate, ...], tuple[Values, ...]]
+
+
 @dataclass(frozen=True)
 class Statement:
     """One quoted statement of a source: a kind, a subject and typed values."""
@@ -131,7 +190,7 @@ class Statement:
     kind: str
     subject: str
     quotes: tuple[str, ...]
-    values: Mapping[str, Any]
+    values: Values
     lines: Mapping[str, int]
     loc: Loc
 
@@ -161,6 +220,20 @@ class Facts:
         return out
 
 
+@dataclass
+class ParsedFile:
+    """What one facts file says, read and checked on its own (:func:`parse_file`); :func:`resolve` joins them."""
+
+    path: Path
+    roles: dict[str, Role] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)          # the keys it uses, checked when all files are read
+    problems: list[Problem] = field(default_factory=list)
+    declared: dict[str, tuple[Loc, str]] = field(default_factory=dict)  # keys it declares: where, and as what
+
+
 # --------------------------------------------------------------------------
 # Field parsers. Each takes (value, ctx) and returns a typed value or raises
 # _Bad with a message; ctx collects deferred reference checks.
@@ -173,7 +246,9 @@ class _Bad(Exception):
 
 
 @dataclass
-class _Ref:
+class Ref:
+    """A key used in a field, with what it must name (entity types, or "role" / "election" / "any")."""
+
     key: str
     allowed: frozenset[str] | str  # entity types, or "role" / "election" / "membership" / "any"
     file: str
@@ -184,7 +259,7 @@ class _Ref:
 class _Ctx:
     def __init__(self, file: str):
         self.file = file
-        self.refs: list[_Ref] = []
+        self.refs: list[Ref] = []
         self.field = ""
 
 
@@ -238,7 +313,7 @@ def _key_syntax(value: YValue) -> str:
 def _ref(allowed: frozenset[str] | str) -> Callable[[YValue, _Ctx], str]:
     def parse(value: YValue, ctx: _Ctx) -> str:
         key = _key_syntax(value)
-        ctx.refs.append(_Ref(key, allowed, ctx.file, line_of(value), ctx.field))
+        ctx.refs.append(Ref(key, allowed, ctx.file, line_of(value), ctx.field))
         return key
     return parse
 
@@ -352,13 +427,16 @@ def _type_name(value: YValue, ctx: _Ctx) -> str:
     return str(value)
 
 
-def _record(spec: Mapping[str, tuple[Callable[[YValue, _Ctx], Any], bool]]) -> Callable[[YValue, _Ctx], dict[str, Any]]:
+Parser = Callable[[YValue, "_Ctx"], "Value"]
+
+
+def _record(spec: Mapping[str, tuple[Parser, bool]]) -> Callable[[YValue, _Ctx], Values]:
     """A nested mapping with its own field spec (used inside lists)."""
 
-    def parse(value: YValue, ctx: _Ctx) -> dict[str, Any]:
+    def parse(value: YValue, ctx: _Ctx) -> Values:
         if not isinstance(value, YMap):
             raise _Bad(f"expected a mapping with {', '.join(spec)}")
-        out: dict[str, Any] = {"_line": value.line}
+        out: dict[str, Value] = {}
         outer = ctx.field
         for key in value:
             if key not in spec:
@@ -374,12 +452,12 @@ def _record(spec: Mapping[str, tuple[Callable[[YValue, _Ctx], Any], bool]]) -> C
             except _Bad as exc:
                 raise _Bad(f"{name}: {exc}", exc.line or line_of(value[YStr(name, 0)], value.line)) from None
         ctx.field = outer
-        return out
+        return Values(out, value.line)
     return parse
 
 
-def _list_of(parser: Callable[[YValue, _Ctx], Any]) -> Callable[[YValue, _Ctx], tuple[Any, ...]]:
-    def parse(value: YValue, ctx: _Ctx) -> tuple[Any, ...]:
+def _list_of(parser: Callable[[YValue, _Ctx], Values]) -> Parser:
+    def parse(value: YValue, ctx: _Ctx) -> tuple[Values, ...]:
         if not isinstance(value, YSeq):
             raise _Bad("expected a list")
         return tuple(parser(v, ctx) for v in value)
@@ -387,58 +465,37 @@ def _list_of(parser: Callable[[YValue, _Ctx], Any]) -> Callable[[YValue, _Ctx], 
 
 
 ANY = "any"
-AGENTS = AGENT_TYPES
-ORGS = ORG_TYPES
-EVENTS = EVENT_TYPES
 
-_QUANTITY = _record({
-    "id": (lambda v, c: _key_syntax(v), True), "name": (_text, True), "value": (_number, False),
-    "min": (_number, False), "max": (_number, False), "unit": (_unit, True),
-})
-_ROLE_IN_EVENT = _record({"agent": (_ref(AGENTS), True), "role": (_ref("role"), True), "on_behalf_of": (_ref(AGENTS), False)})
-_STATED_COUNT = _record({
-    "count": (_count, True), "of": (_text, True), "counted_type": (_type_name, False),
-    "relation": (_choice(COUNT_RELATIONS), False), "enumerated": (_bool, False),
-})
-_OUTCOME = _record({"action": (_choice(OUTCOME_ACTIONS), True), "object": (_ref(ANY), True)})
 
-# kind -> (subject parser or None when the kind's value is a mapping, field spec)
-KINDS: dict[str, tuple[frozenset[str] | str | None, dict[str, tuple[Callable[[YValue, _Ctx], Any], bool]]]] = {
-    "event": (EVENTS, {
-        "series": (_ref(frozenset({"MeetingSeries"})), False), "number": (_meeting_number, False),
-        "start": (_date, False), "end": (_date, False), "date": (_date, False),
-        "place": (_ref(PLACE_TYPES), False), "attendance": (_choice(ATTENDANCE), False),
-        "status": (_choice(EVENT_STATUS), False),
-        "organizer": (_refs(AGENTS), False), "attendees": (_refs(AGENTS), False),
-        "roles": (_list_of(_ROLE_IN_EVENT), False), "about": (_refs(ANY), False),
-        "super_event": (_ref(EVENTS | {"MeetingSeries"}), False), "follows": (_ref(EVENTS), False),
-        "quantities": (_list_of(_QUANTITY), False), "stated_counts": (_list_of(_STATED_COUNT), False),
-        "outcomes": (_list_of(_OUTCOME), False),
-    }),
-    "membership": ("claim", {
-        "member": (_ref(AGENTS), True), "organization": (_ref(ORGS), True), "role": (_ref("role"), True),
-        "start": (_date, False), "end": (_date, False), "attested": (_dates, False),
-        "generated_by": (_ref("election"), False), "on_behalf_of": (_ref(AGENTS), False),
-    }),
-    "election": ("claim", {
-        "kind": (_choice(ELECTION_KINDS), True), "at": (_ref(EVENTS), False), "date": (_date, False),
-        "role": (_ref("role"), True), "organization": (_ref(ORGS), True), "candidate": (_ref(AGENTS), False),
-    }),
-    "part_of": (None, {"unit": (_ref(ORGS), True), "parent": (_ref(ORGS), True)}),
-    "reports_to": (None, {"org": (_ref(ORGS), True), "to": (_ref(ORGS), True)}),
-    "supported_by": (None, {"org": (_ref(ORGS), True), "by": (_ref(ORGS), True)}),
-    "founded": (None, {"org": (_ref(ORGS | THING_TYPES), True), "date": (_date, True)}),
-    "located": (None, {"entity": (_ref(ORGS | THING_TYPES), True), "place": (_ref(PLACE_TYPES), True)}),
-    "alias": (None, {"entity": (_ref(ANY), True), "text": (_text, True), "lang": (_lang, True)}),
-    "run_by": (None, {"thing": (_ref(THING_TYPES | EVENTS), True), "by": (_refs(AGENTS), True)}),
-    "linked_to": (None, {"thing": (_ref(THING_TYPES), True), "to": (_refs(ANY), True)}),
-    "recurs": (None, {"series": (_ref(frozenset({"MeetingSeries"})), True), "frequency": (_choice(FREQUENCIES), True)}),
-    "description": (None, {"entity": (_ref(ANY), True), "text": (_text, True)}),
-    "stated_count": (None, {
-        "entity": (_ref(ANY), True), "count": (_count, True), "of": (_text, True),
-        "counted_type": (_type_name, False), "relation": (_choice(COUNT_RELATIONS), False),
-        "enumerated": (_bool, False),
-    }),
+def _field_parser(f: Field) -> Parser:
+    """How the loader reads a field, from its declaration in graph_builder.schema."""
+    t = f.type
+    if t is FieldType.REF:
+        return _ref(f.refers_to)
+    if t is FieldType.REFS:
+        return _refs(f.refers_to)
+    if t is FieldType.CHOICE:
+        return _choice(f.choices)
+    if t is FieldType.RECORDS:
+        return _list_of(_record(_spec(f.record)))
+    return _SCALAR_PARSERS[t]
+
+
+_SCALAR_PARSERS: dict[FieldType, Parser] = {
+    FieldType.OWN_KEY: lambda v, c: _key_syntax(v), FieldType.TEXT: _text, FieldType.DATE: _date,
+    FieldType.DATES: _dates, FieldType.MEETING_NUMBER: _meeting_number, FieldType.COUNT: _count,
+    FieldType.NUMBER: _number, FieldType.BOOLEAN: _bool, FieldType.LANGUAGE: _lang, FieldType.UNIT: _unit,
+    FieldType.TYPE_NAME: _type_name,
+}
+
+
+def _spec(fields: tuple[Field, ...]) -> dict[str, tuple[Parser, bool]]:
+    return {f.name: (_field_parser(f), f.required) for f in fields}
+
+
+# kind -> its declaration and the parser of each field
+_SPECS: dict[str, tuple[Kind, dict[str, tuple[Parser, bool]]]] = {
+    name: (kind, _spec(kind.fields)) for name, kind in KINDS.items()
 }
 
 # ISO 639-1 codes accepted as language tags.
@@ -506,7 +563,7 @@ def _check_fields(m: YMap, allowed: Iterable[str], file: str, out: _Collector, w
             out.add(file, k.line, str(k), f"unknown field in {where} (expected one of: {', '.join(allowed)})")
 
 
-def _load_roles(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], folder: FactsDir) -> None:
+def _load_roles(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDir) -> None:
     doc = load_yaml(path, folder)
     file = str(path)
     ctx = _Ctx(file)
@@ -525,22 +582,22 @@ def _load_roles(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc],
             continue
         names = _names(item, ctx, out, f"role '{key}'")
         loc = Loc(file, item.line)
-        if _claim_duplicate("role/" + key, loc, seen, out, "role"):
+        if _claim_duplicate("role/" + key, loc, facts.declared, out, "role"):
             continue
         if names:
             facts.roles[key] = Role(key, names, loc)
 
 
-def _claim_duplicate(key: str, loc: Loc, seen: dict[str, Loc], out: _Collector, what: str) -> bool:
+def _claim_duplicate(key: str, loc: Loc, seen: dict[str, tuple[Loc, str]], out: _Collector, what: str) -> bool:
     if key in seen:
-        first = seen[key]
+        first = seen[key][0]
         out.add(loc.file, loc.line, "id", f"duplicate {what} id '{key.split('/')[-1]}' (also declared at {first})")
         return True
-    seen[key] = loc
+    seen[key] = (loc, what)
     return False
 
 
-def _load_entities(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], folder: FactsDir) -> None:
+def _load_entities(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDir) -> None:
     doc = load_yaml(path, folder)
     file = str(path)
     ctx = _Ctx(file)
@@ -585,15 +642,15 @@ def _load_entities(path: Path, facts: Facts, out: _Collector, seen: dict[str, Lo
                 except _Bad as exc:
                     out.add(file, line_of(raw_country, item.line), "country", str(exc))
         loc = Loc(file, item.line)
-        if _claim_duplicate(key, loc, seen, out, "entity"):
+        if _claim_duplicate(key, loc, facts.declared, out, "entity"):
             continue
         if names:
             facts.entities[key] = Entity(key, etype, names, loc, code, country)
     _defer_refs(ctx, facts)
 
 
-def _defer_refs(ctx: _Ctx, facts: Facts) -> None:
-    facts.__dict__.setdefault("_refs", []).extend(ctx.refs)
+def _defer_refs(ctx: _Ctx, facts: ParsedFile) -> None:
+    facts.refs.extend(ctx.refs)
 
 
 _WS = re.compile(r"\s+")
@@ -628,7 +685,7 @@ def _read_text(folder: FactsDir, name: str, file: str, line: int, out: _Collecto
         return None
 
 
-def _load_source(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc], folder: FactsDir) -> None:
+def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDir) -> None:
     doc = load_yaml(path, folder)
     file = str(path)
     ctx = _Ctx(file)
@@ -641,10 +698,10 @@ def _load_source(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc]
         out.add(file, line_of(head, doc.line or 1), "source", "missing 'source:' block: every statement needs its source article")
         return
     _check_fields(head, ("id", "text", "headline", "publisher", "published", "language", "url", "note"), file, out, "the source block")
-    values: dict[str, Any] = {}
-    spec: dict[str, tuple[Callable[[YValue, _Ctx], Any], bool]] = {
+    values: dict[str, Value] = {}
+    spec: dict[str, tuple[Parser, bool]] = {
         "id": (lambda v, c: _key_syntax(v), True), "text": (_text, True), "headline": (_text, True),
-        "publisher": (_ref(ORGS), False), "published": (_date, False), "language": (_lang, True), "url": (_url, False),
+        "publisher": (_ref(ORG_TYPES), False), "published": (_date, False), "language": (_lang, True), "url": (_url, False),
     }
     for name, (parser, required) in spec.items():
         raw = _get(head, name)
@@ -660,14 +717,17 @@ def _load_source(path: Path, facts: Facts, out: _Collector, seen: dict[str, Loc]
     if not all(k in values for k in ("id", "text", "headline", "language")):
         _defer_refs(ctx, facts)
         return
-    key = values["id"]
-    text = _read_text(folder, values["text"], file, line_of(_get(head, "text"), head.line), out)
+    read = Values(values)
+    key = read.text("id")
+    text = _read_text(folder, read.text("text"), file, line_of(_get(head, "text"), head.line), out)
     loc = Loc(file, head.line)
-    if _claim_duplicate(key, loc, seen, out, "source/entity"):
+    if _claim_duplicate(key, loc, facts.declared, out, "source/entity"):
         _defer_refs(ctx, facts)
         return
-    facts.sources[key] = Source(key, values["text"], text or "", values["headline"], values["language"], loc,
-                                values.get("publisher"), values.get("published"), values.get("url"))
+    facts.sources[key] = Source(key, read.text("text"), text or "", read.text("headline"), read.text("language"), loc,
+                                read.text("publisher") if "publisher" in read else None,
+                                read.date("published") if "published" in read else None,
+                                read.text("url") if "url" in read else None)
     norm_text = _norm_ws(text) if text else None
     statements = _get(doc, "statements")
     if statements is None:
@@ -694,7 +754,7 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
         out.add(file, item.line, "statement", f"a statement needs exactly one kind ({', '.join(KINDS)}); this one has {what}")
         return None
     kind = kinds[0]
-    subject_types, spec = KINDS[kind]
+    declared, spec = _SPECS[kind]
     quotes_raw = _get(item, "quote")
     quotes: list[str] = []
     if quotes_raw is None:
@@ -710,32 +770,30 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
                 out.add(file, line_of(q, item.line), "quote", "this sentence does not occur in the source text (check spelling and punctuation)")
             quotes.append(_norm_ws(text))
     head = item[kinds[0]]
-    values: dict[str, Any] = {}
+    values: dict[str, Value] = {}
     lines: dict[str, int] = {}
     ok = True
-    if subject_types is None:
+    if declared.written is Written.MAPPING:
         body = head
         if not isinstance(body, YMap):
             out.add(file, line_of(head, item.line), kind, f"'{kind}' takes a mapping of {', '.join(spec)}")
             return None
         subject = ""
+        for k in others:
+            out.add(file, k.line, str(k), f"unknown field (a '{kind}' statement has: quote, {kind})")
     else:
         ctx.field = kind
         try:
-            if subject_types == "claim":
+            if declared.written is Written.CLAIM:
                 subject = _key_syntax(head)
             else:
-                assert not isinstance(subject_types, str)
-                subject = _ref(subject_types)(head, ctx)
+                subject = _ref(declared.subject_types)(head, ctx)
         except _Bad as exc:
             out.add(file, line_of(head, item.line), kind, str(exc))
             return None
         body = YMap()
         for k in others:
             body[k] = item[k]
-        others = []
-    for k in others:
-        out.add(file, k.line, str(k), f"unknown field (a '{kind}' statement has: quote, {kind}" + ("" if subject_types is None else ", " + ", ".join(spec)) + ")")
     for key in body:
         if key not in spec:
             out.add(file, key.line, f"{kind}.{key}", f"unknown field (expected one of: {', '.join(spec)})")
@@ -757,31 +815,30 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
     if not ok or not quotes:
         return None
     loc = Loc(file, item.line)
-    st = Statement(source, kind, subject, tuple(quotes), values, lines, loc)
+    st = Statement(source, kind, subject, tuple(quotes), Values(values, item.line), lines, loc)
     _check_statement_dates(st, out)
     return st
 
 
 def _check_statement_dates(st: Statement, out: _Collector) -> None:
     v = st.values
-    for a, b in (("start", "end"),):
-        if a in v and b in v and definitely_before(v[b], v[a]):
-            out.add(st.loc.file, st.line(b), f"{st.kind}.{b}", f"ends ({v[b]}) before it starts ({v[a]})")
+    if "start" in v and "end" in v and definitely_before(v.date("end"), v.date("start")):
+        out.add(st.loc.file, st.line("end"), f"{st.kind}.end", f"ends ({v['end']}) before it starts ({v['start']})")
     if "date" in v and ("start" in v or "end" in v):
         out.add(st.loc.file, st.line("date"), f"{st.kind}.date", "give either date or start/end, not both")
-    for q in v.get("quantities", ()):
+    for q in v.records("quantities"):
         if "value" in q and ("min" in q or "max" in q):
-            out.add(st.loc.file, q["_line"], f"{st.kind}.quantities", f"quantity '{q['id']}' has both an exact value and a min/max")
+            out.add(st.loc.file, q.line, f"{st.kind}.quantities", f"quantity '{q['id']}' has both an exact value and a min/max")
         if not any(k in q for k in ("value", "min", "max")):
-            out.add(st.loc.file, q["_line"], f"{st.kind}.quantities", f"quantity '{q['id']}' needs value, min or max")
-        if "min" in q and "max" in q and float(q["min"]) > float(q["max"]):
-            out.add(st.loc.file, q["_line"], f"{st.kind}.quantities", f"quantity '{q['id']}' has min above max")
+            out.add(st.loc.file, q.line, f"{st.kind}.quantities", f"quantity '{q['id']}' needs value, min or max")
+        if "min" in q and "max" in q and float(q.text("min")) > float(q.text("max")):
+            out.add(st.loc.file, q.line, f"{st.kind}.quantities", f"quantity '{q['id']}' has min above max")
 
 
-def _resolve_refs(facts: Facts, out: _Collector) -> None:
+def _resolve_refs(facts: Facts, refs: Iterable[Ref], out: _Collector) -> None:
     elections = facts.claim_keys("election")
     memberships = facts.claim_keys("membership")
-    for ref in facts.__dict__.pop("_refs", []):
+    for ref in refs:
         if ref.allowed == "role":
             if ref.key not in facts.roles:
                 near = [r for r in facts.roles if r == ref.key.lower()]
@@ -812,9 +869,9 @@ def _resolve_refs(facts: Facts, out: _Collector) -> None:
         _check_same_claim(key, sts, ("kind", "role", "organization"), out)
 
 
-def cross_checks(facts: Facts, out: _Collector) -> None:
+def _cross_checks(facts: Facts, refs: Iterable[Ref], out: _Collector) -> None:
     """The checks that need every file loaded: references, keys across kinds, the bodies' structure."""
-    _resolve_refs(facts, out)
+    _resolve_refs(facts, refs, out)
     _check_key_kinds(facts, out)
     _check_structure(facts, out)
 
@@ -831,8 +888,8 @@ def _key_declarations(facts: Facts) -> list[tuple[str, str, Loc, str]]:
     for st in facts.statements:
         if st.kind in ("membership", "election"):
             claims.append((st.subject, st.kind, st.loc, st.kind))
-        for q in st.values.get("quantities", ()):
-            claims.append((q["id"], "quantity", Loc(st.loc.file, q["_line"]), f"{st.kind}.quantities"))
+        for q in st.values.records("quantities"):
+            claims.append((q.text("id"), "quantity", Loc(st.loc.file, q.line), f"{st.kind}.quantities"))
     return out + sorted(claims, key=lambda c: c[2])
 
 
@@ -872,13 +929,13 @@ def _check_structure(facts: Facts, out: _Collector) -> None:
         if st.values[this] == st.values[other]:
             out.add(st.loc.file, st.line(other), f"{st.kind}.{other}", f"'{st.values[this]}' cannot be {what}")
         elif st.kind == "part_of":
-            edge = (st.values["unit"], st.values["parent"])
+            edge = (st.values.text("unit"), st.values.text("parent"))
             if edge not in links or st.loc < links[edge].loc:
                 links[edge] = st
     for cycle in _cycles(sorted(links)):
         edges = [links[(a, b)] for a, b in zip(cycle, cycle[1:])]
         st = min(edges, key=lambda e: e.loc)
-        start = cycle.index(st.values["unit"])
+        start = cycle.index(st.values.text("unit"))
         spelled = cycle[start:-1] + cycle[:start + 1]
         out.add(st.loc.file, st.loc.line, "part_of", "part-of cycle: " + " -> ".join(spelled)
                 + " (a body cannot be part of a body below it)")
@@ -924,15 +981,59 @@ def _check_same_claim(key: str, sts: list[Statement], identity: tuple[str, ...],
                         f"'{key}' is also stated at {first.loc} with {name} '{first.values.get(name)}'; one key is one {st.kind}")
 
 
-Loader = Callable[[Path, Facts, _Collector, dict[str, Loc], FactsDir], None]
+_LOADERS: dict[str, Callable[[Path, ParsedFile, _Collector, FactsDir], None]] = {
+    "roles": _load_roles, "entities": _load_entities, "sources": _load_source,
+}
 
 
-def loading_order(listing: Listing) -> list[tuple[Path, Loader]]:
-    """The listed files with their loaders, in the order they are loaded (roles, entities, sources)."""
-    jobs: list[tuple[Path, Loader]] = [(listing.roles, _load_roles)] if listing.roles is not None else []
-    jobs += [(p, _load_entities) for p in listing.entities]
-    jobs += [(p, _load_source) for p in listing.sources]
+def loading_order(listing: Listing) -> list[tuple[Path, str]]:
+    """The listed files with what each holds (``roles``, ``entities``, ``sources``), in the order they are read."""
+    jobs: list[tuple[Path, str]] = [(listing.roles, "roles")] if listing.roles is not None else []
+    jobs += [(p, "entities") for p in listing.entities]
+    jobs += [(p, "sources") for p in listing.sources]
     return jobs
+
+
+def parse_file(path: Path, holds: str, folder: FactsDir) -> ParsedFile:
+    """Read and check one facts file of ``folder`` on its own; its problems are in the result, not raised."""
+    parsed = ParsedFile(path)
+    out = _Collector()
+    try:
+        _LOADERS[holds](path, parsed, out, folder)
+    except FactsError as exc:
+        out.problems.extend(exc.problems)
+    parsed.problems = out.problems
+    return parsed
+
+
+def resolve(root: Path, files: Iterable[ParsedFile], listing: Listing | None = None) -> Facts:
+    """Join parsed files (in :func:`loading_order`) into the facts of ``root``: keys declared once across
+    files, references resolved, the structure checked. Raises FactsError with every problem of every file."""
+    facts = Facts(root=root, warnings=list(listing.warnings) if listing is not None else [])
+    out = _Collector()
+    if listing is not None:
+        out.problems.extend(listing.problems)
+    seen: dict[str, tuple[Loc, str]] = {}
+    refs: list[Ref] = []
+    for parsed in files:
+        facts.files.append(parsed.path)
+        out.problems.extend(parsed.problems)
+        refs.extend(parsed.refs)
+        repeated = set()
+        for key, (loc, what) in parsed.declared.items():
+            if not _claim_duplicate(key, loc, seen, out, what):
+                continue
+            repeated.add(key)
+        facts.roles.update((k, v) for k, v in parsed.roles.items() if "role/" + k not in repeated)
+        facts.entities.update((k, v) for k, v in parsed.entities.items() if k not in repeated)
+        facts.sources.update((k, v) for k, v in parsed.sources.items() if k not in repeated)
+        facts.statements.extend(st for st in parsed.statements if st.source not in repeated)
+    _cross_checks(facts, refs, out)
+    if not facts.sources and not out.problems:
+        out.add(str(root / "sources"), 0, "sources", "no source files: every fact needs a source")
+    if out.problems:
+        raise FactsError(out.problems)
+    return facts
 
 
 def check_folder(root: Path) -> None:
@@ -948,22 +1049,7 @@ def load_facts(root: Path) -> Facts:
     check_folder(root)
     folder = FactsDir(root)
     listing = folder.listing()
-    facts = Facts(root=root, warnings=list(listing.warnings))
-    out = _Collector()
-    out.problems.extend(listing.problems)
-    seen: dict[str, Loc] = {}
-    for path, loader in loading_order(listing):
-        facts.files.append(path)
-        try:
-            loader(path, facts, out, seen, folder)
-        except FactsError as exc:
-            out.problems.extend(exc.problems)
-    cross_checks(facts, out)
-    if not facts.sources and not out.problems:
-        out.add(str(root / "sources"), 0, "sources", "no source files: every fact needs a source")
-    if out.problems:
-        raise FactsError(out.problems)
-    return facts
+    return resolve(root, (parse_file(path, holds, folder) for path, holds in loading_order(listing)), listing)
 
 
 ISO_3166_ALPHA2 = frozenset("""

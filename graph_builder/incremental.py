@@ -50,22 +50,18 @@ from typing import Any, Iterable, Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import build as build_mod
-from . import dates as dates_mod
-from . import facts as facts_mod
-from . import factsdir as factsdir_mod
-from . import validate as validate_mod
-from . import yamlload as yamlload_mod
-from .build import Build, Triple, _Builder, _Statement, source_graph_iri
+from . import __version__
+from .build import Build, Triple, build_shared, build_source, memberships_by_election, merge, source_graph_iri
 from .errors import FactsError, Problem
-from .facts import Facts, Loc
+from .facts import Facts, Loc, ParsedFile, check_folder, loading_order, parse_file, resolve
 from .factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
 from .namespaces import RDF, RDFS, SH
 from .publish import describe_os_error, private_file, sweep
+from .schema import SCHEMA_VERSION
 from .validate import Violation, locations_of, ontology_graph, shapes_graph, short, translate_report
 from .yamlload import YStr
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 copyreg.pickle(YStr, lambda s: (YStr, (str(s), s.line, s.quoted)))
 
 
@@ -674,10 +670,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# the code a cached parse or build depends on: the loader, the YAML reader, the folder reader, dates, the builder
-_CODE_SHA = _sha(b"".join(Path(m.__file__ or "").read_bytes()
-                          for m in (facts_mod, yamlload_mod, factsdir_mod, dates_mod, build_mod))
-                 + str(CACHE_VERSION).encode())
+# What a cached parse or build depends on: the schema of the statement kinds (its version changes with a
+# kind, a field or the RDF a kind produces), the release, and the layout of the cache itself.
+_CODE_SHA = _sha(f"schema {SCHEMA_VERSION}; customs-kg {__version__}; cache {CACHE_VERSION}".encode())
 
 
 def _validation_sha() -> str:
@@ -688,8 +683,7 @@ def _validation_sha() -> str:
         engine = f"shacl {shacl.__version__}"
     except ImportError:  # pragma: no cover - a declared dependency
         engine = "none"
-    return _sha(_CODE_SHA.encode() + engine.encode() + Path(__file__).read_bytes()
-                + Path(validate_mod.__file__ or "").read_bytes())
+    return _sha(_CODE_SHA.encode() + engine.encode())
 
 
 @dataclass
@@ -711,13 +705,9 @@ class Stats:
 
 @dataclass
 class _Parsed:
-    roles: dict[str, Any]
-    entities: dict[str, Any]
-    sources: dict[str, Any]
-    statements: list[Any]
-    refs: list[Any]
-    problems: list[Any]
-    seen: dict[str, Loc]
+    """A cached parse: the file's :class:`~graph_builder.facts.ParsedFile`, and its source text's name and SHA-256."""
+
+    file: ParsedFile
     text_file: str | None = None
     text_sha: str | None = None
 
@@ -846,17 +836,9 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-def _parse_file(path: Path, loader: facts_mod.Loader, folder: FactsDir) -> _Parsed:
-    f = Facts(root=folder.root)
-    out = facts_mod._Collector()
-    seen: dict[str, Loc] = {}
-    try:
-        loader(path, f, out, seen, folder)
-    except FactsError as exc:
-        out.problems.extend(exc.problems)
-    parsed = _Parsed(dict(f.roles), dict(f.entities), dict(f.sources), list(f.statements),
-                     list(f.__dict__.get("_refs", [])), list(out.problems), seen)
-    for src in f.sources.values():
+def _parse_file(path: Path, holds: str, folder: FactsDir) -> _Parsed:
+    parsed = _Parsed(parse_file(path, holds, folder))
+    for src in parsed.file.sources.values():
         text_sha = _text_sha(folder, src.text_file)
         if text_sha is not None:
             parsed.text_file, parsed.text_sha = src.text_file, text_sha
@@ -875,47 +857,33 @@ def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None) -> F
     """Like :func:`graph_builder.facts.load_facts`, parsing only the files that changed since the cached parse.
 
     The files are listed and read as the full load reads them (:class:`graph_builder.factsdir.FactsDir`);
-    a file is parsed from the very bytes its cache key was computed from. Any problem sends the whole
-    folder to the full load, which reports every problem exactly as it would have without the cache."""
+    a file is parsed from the very bytes its cache key was computed from, and the parses, cached or new,
+    are joined by :func:`graph_builder.facts.resolve` as in a full load (so the same problems are
+    reported). A parse with problems is not cached."""
     stats = stats if stats is not None else Stats()
-    if not root.is_dir():
-        return facts_mod.load_facts(root)
+    check_folder(root)
     folder = FactsDir(root)
     listing = folder.listing()
-    if listing.problems:
-        return facts_mod.load_facts(root)
-    facts = Facts(root=root, warnings=list(listing.warnings))
-    out = facts_mod._Collector()
-    seen: dict[str, Loc] = {}
-    refs: list[Any] = []
-    for path, loader in facts_mod.loading_order(listing):
-        facts.files.append(path)
+    files: list[ParsedFile] = []
+    for path, holds in loading_order(listing):
         try:
             key = _CODE_SHA + _sha(folder.read(path, YAML_MAX_BYTES))
         except FactsError:
-            return facts_mod.load_facts(root)
-        parsed: _Parsed | None = cache.get("parse", str(path), key)
+            files.append(parse_file(path, holds, folder))  # reports the read error as a full load does
+            continue
+        parsed = cache.get("parse", str(path), key)
+        if not isinstance(parsed, _Parsed) or not isinstance(getattr(parsed, "file", None), ParsedFile):
+            parsed = None  # absent, or written by another layout of the cache
         if parsed is not None and parsed.text_file is not None:
             if _text_sha(folder, parsed.text_file) != parsed.text_sha:
                 parsed = None
         if parsed is None:
-            parsed = _parse_file(path, loader, folder)
+            parsed = _parse_file(path, holds, folder)
             stats.parsed.append(str(path))
-            if not parsed.problems:
+            if not parsed.file.problems:
                 cache.put("parse", str(path), key, parsed)
-        if parsed.problems or any(k in seen for k in parsed.seen):
-            return facts_mod.load_facts(root)  # reports every problem exactly as a full load does
-        seen.update(parsed.seen)
-        facts.roles.update(parsed.roles)
-        facts.entities.update(parsed.entities)
-        facts.sources.update(parsed.sources)
-        facts.statements.extend(parsed.statements)
-        refs.extend(parsed.refs)
-    facts.__dict__["_refs"] = refs
-    facts_mod.cross_checks(facts, out)
-    if out.problems or not facts.sources:
-        return facts_mod.load_facts(root)
-    return facts
+        files.append(parsed.file)
+    return resolve(root, files, listing)
 
 
 def _digest(obj: object) -> str:
@@ -926,15 +894,8 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     """Like :func:`graph_builder.build.build`, rebuilding only the sources whose inputs changed."""
     stats = stats if stats is not None else Stats()
     _IRIS.clear()  # shared within one build, not kept from the previous one
-    b = _Builder(facts)
-    b.roles()
-    b.entities()
-    b.sources()
-    mbe: dict[str, set[str]] = defaultdict(set)
-    for st in facts.statements:
-        if st.kind == "membership" and "generated_by" in st.values:
-            mbe[st.values["generated_by"]].add(st.subject)
-    b.memberships_by_election = mbe
+    out = build_shared(facts)
+    mbe = memberships_by_election(facts)
     shared = _CODE_SHA + _digest((sorted((k, repr(v)) for k, v in facts.entities.items()),
                                   sorted((k, repr(v)) for k, v in facts.roles.items()),
                                   sorted((k, sorted(v)) for k, v in mbe.items())))
@@ -946,20 +907,14 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
         entry_key = shared + _digest((repr(src), [repr(st) for st in sts]))
         entry = cache.get("graph", key, entry_key)
         if entry is None:
-            sb = _Builder(facts)
-            sb.memberships_by_election = mbe
-            for st in sts:
-                _Statement(sb, st).build()
-            entry = ({g: set(t) for g, t in sb.out.graphs.items()}, {n: set(l) for n, l in sb.out.origins.items()})
+            part = build_source(facts, sts, mbe)
+            entry = ({g: set(t) for g, t in part.graphs.items()}, {n: set(l) for n, l in part.origins.items()})
             cache.put("graph", key, entry_key, entry)
             stats.built.append(key)
         stats.versions[str(source_graph_iri(key))] = entry_key
         graphs, origins = entry
-        for g, triples in graphs.items():
-            b.out.graphs[g] |= triples
-        for node, locs in origins.items():
-            b.out.origins[node] |= locs
-    return b.out
+        merge(out, Build(graphs=defaultdict(set, graphs), origins=defaultdict(set, origins)))
+    return out
 
 
 # --- Incremental validation ---------------------------------------------------------

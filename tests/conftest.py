@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "tests" / "seed_facts"
 BUNDLED_FACTS = ROOT / "facts"
 os.environ["CUSTOMS_KG_FACTS"] = str(FACTS)
+# Every run of the suite starts with empty incremental caches of its own (never the user's ~/.cache).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="customs-kg-test-cache-")
 
 
 @pytest.fixture(scope="session")
