@@ -184,10 +184,10 @@ def _params(work: Path, q: Any) -> dict[str, str]:
 
 def project_query_graph(facts: Path) -> Any:
     """The graph `customs-kg query NAME --facts FACTS` evaluates queries on."""
-    from graph_builder import cli
+    from graph_builder.pipeline import open_facts
+    from graph_builder.store import memory_store
 
-    args = cli._parser().parse_args(["query", "entity-names", "--facts", str(facts)])
-    return cli._local_graph(args)
+    return memory_store(open_facts(facts)[1].quads())
 
 
 def step_queries(facts: Path, work: Path, impl: str, runs: int, query_limit: float) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from rdflib.term import Node
 
 from .dates import PartialDate
 from .facts import Facts, Loc, Statement, Values
+from .iris import iri, key_of, role_iri
 from .schema import KINDS, UNIT_TYPES
 from .namespaces import CKG, FOAF, ID, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
@@ -63,16 +64,6 @@ ATTENDANCE_MODES = {
 COUNT_RELATIONS = {"attendee": SCHEMA.attendee, "member": ORG.hasMember}
 NO_GENERATION = ("proposed", "to-be-approved")
 FREQUENCY_DURATIONS = {"annual": "P1Y"}
-
-
-def iri(key: str) -> URIRef:
-    """The IRI of a curated key."""
-    return ID[key]
-
-
-def role_iri(key: str) -> URIRef:
-    """The IRI of a role of the controlled list."""
-    return ID["role/" + key]
 
 
 def date_literal(d: PartialDate) -> Literal:
@@ -350,7 +341,7 @@ class _Statement:
                 self.add(e, PROV.generated, obj)
 
     def stated_count(self, subject: URIRef, c: Values) -> None:
-        key = str(subject).removeprefix(str(ID))
+        key = key_of(subject)
         node = ID[f"{key}/stated-count/{_sha(self.st.source + str(c.number('count')) + c.text('of'), 8)}"]
         self.add(node, RDF.type, CKG.StatedCount)
         self.add(node, CKG.countOf, subject)
@@ -530,10 +521,3 @@ def build(facts: Facts) -> Build:
         merge(out, build_source(facts, statements, elections))
     return out
 
-
-def entity_of(node: Node) -> str | None:
-    """The curated key behind an IRI of ours, or None."""
-    text = str(node)
-    if not text.startswith(str(ID)):
-        return None
-    return text[len(str(ID)):]

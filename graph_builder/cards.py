@@ -18,6 +18,8 @@ from rdflib.term import Node
 
 from .build import statement_iri
 from .dates import PartialDate, parse_date
+from . import iris
+from .iris import local_name
 from .namespaces import CKG, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
 from .textsafe import delimited, markdown_text, terminal_lines
 
@@ -27,19 +29,7 @@ _HIDDEN_TYPES = {str(RDF.Statement)}
 
 def key_of(node: Node | None) -> str:
     """The curated key of one of our IRIs (or the IRI itself); ``?`` for nothing."""
-    if node is None:
-        return "?"
-    text = str(node)
-    return text[len(str(ID)):] if text.startswith(str(ID)) else text
-
-
-def local_name(node: Node) -> str:
-    """The local part of a class or property IRI."""
-    text = str(node)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1]
-    return text
+    return "?" if node is None else iris.key_of(node)
 
 
 @dataclass(frozen=True, order=True)

@@ -59,9 +59,10 @@ from typing import Any, Iterable, Iterator, Sequence
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .build import TYPE_CLASSES, Build, entity_of
+from .build import TYPE_CLASSES, Build
+from .iris import entity_of
 from .dates import PartialDate
-from .errors import UsageError, _display_path
+from .errors import UsageError, display_path
 from .facts import Facts, Loc, Statement, Values
 from .textsafe import delimited, markdown_text, terminal_text
 
@@ -94,7 +95,7 @@ class Finding:
         return {
             "check": self.check, "severity": self.severity, "message": self.message,
             "entities": list(self.entities),
-            "locations": [{"file": _display_path(loc.file), "line": loc.line} for loc in self.locations],
+            "locations": [{"file": display_path(loc.file), "line": loc.line} for loc in self.locations],
             "sources": list(self.sources),
         }
 
@@ -770,7 +771,7 @@ _COLUMNS = ("severity", "check", "message", "entities", "locations", "sources")
 
 def _row(f: Finding, sep: str) -> list[str]:
     return [f.severity, f.check, f.message, sep.join(f.entities),
-            sep.join(f"{_display_path(loc.file)}:{loc.line}" for loc in f.locations), sep.join(f.sources)]
+            sep.join(f"{display_path(loc.file)}:{loc.line}" for loc in f.locations), sep.join(f.sources)]
 
 
 def _render_table(findings: Sequence[Finding]) -> str:
@@ -784,7 +785,7 @@ def _render_table(findings: Sequence[Finding]) -> str:
             lines.append(f"  {check}")
             for f in (f for f in group if f.check == check):
                 lines.append(f"    {f.message}")
-                lines += [f"      at {_display_path(loc.file)}:{loc.line}" for loc in f.locations]
+                lines += [f"      at {display_path(loc.file)}:{loc.line}" for loc in f.locations]
                 if f.sources:
                     lines.append(f"      sources: {', '.join(f.sources)}")
             lines.append("")
@@ -802,7 +803,7 @@ def _render_markdown(findings: Sequence[Finding]) -> str:
     for f in findings:
         values = [f"**{f.severity}**" if f.severity == "error" else f.severity, f"`{terminal_text(f.check)}`",
                   cell([f.message]), cell(f.entities),
-                  cell(f"{_display_path(loc.file)}:{loc.line}" for loc in f.locations), cell(f.sources)]
+                  cell(f"{display_path(loc.file)}:{loc.line}" for loc in f.locations), cell(f.sources)]
         lines.append("| " + " | ".join(values) + " |")
     return "\n".join(lines) + "\n\n" + summary_line(findings) + "\n"
 
@@ -833,12 +834,12 @@ def main_check(facts_dir: Path | None = None, fail_on: str = "error", fmt: str =
     """Load and build a facts folder (the bundled facts by default), run every
     check; return the exit code for ``--fail-on`` and the rendered report
     (``raw``: CSV and TSV cells as they are, see :func:`render`)."""
-    from .pipeline import build_graph
+    from .pipeline import open_facts
 
     if fail_on not in FAIL_ON:
         raise UsageError(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_ON)}")
     if fmt not in FORMATS:
         raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
-    facts, built = build_graph(facts_dir)
+    facts, built = open_facts(facts_dir)
     findings = run_checks(facts, built, built.merged_graph())
     return exit_code(findings, fail_on), render(findings, fmt, raw)

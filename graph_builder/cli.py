@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="customs-kg", description="Build, validate and query the customs enforcement knowledge graph.",
                 epilog="Exit codes: 0 ok, 1 validation failed, 2 usage or input error, 3 internal error.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -254,11 +254,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     import time
 
     from .incremental import cache_folder, cache_usable
+    from .paths import default_facts_dir
     from .pipeline import build_and_validate, summary, write_outputs
 
     started = time.perf_counter()
     _check_build_outputs(args)
-    cache = None if args.no_cache else cache_folder(args.out)
+    cache = None if args.no_cache else cache_folder(args.facts or default_facts_dir())
     result = build_and_validate(args.facts, cache_dir=cache)
     validated = time.perf_counter()
     _report_problems(result.facts.warnings)
@@ -324,14 +325,9 @@ def _graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
                            max_answer_mb=args.max_answer, timeout=args.timeout)
     if getattr(args, "data", None):
         return _load_rdf(args.data)
-    from .incremental import cache_folder
-    from .paths import default_facts_dir
-    from .pipeline import build_graph
+    from .pipeline import open_facts
 
-    facts = getattr(args, "facts", None) or default_facts_dir()
-    # the parse and build cache of the facts folder: a card needs no YAML parsing when nothing changed
-    _facts, built = build_graph(facts, cache_dir=cache_folder(Path(facts).absolute() / "facts"))
-    return built.merged_graph()
+    return open_facts(getattr(args, "facts", None))[1].merged_graph()
 
 
 def _as_of(text: str | None):  # type: ignore[no-untyped-def]
@@ -394,11 +390,10 @@ def _local_graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from .store import graph_store
 
         return graph_store(graph)
-    from .pipeline import build_graph
+    from .pipeline import open_facts
     from .store import memory_store
 
-    _facts, built = build_graph(getattr(args, "facts", None))
-    return memory_store(built.quads())
+    return memory_store(open_facts(getattr(args, "facts", None))[1].quads())
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -445,14 +440,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import SPLIT_FORMATS, export, render
-    from .pipeline import build_graph
+    from .pipeline import open_facts
     from .publish import check_output_file, check_output_folder
 
     if args.out is not None and args.graph_per_source and args.format in SPLIT_FORMATS:
         check_output_folder(args.out, "export", _reading(args))
     elif args.out is not None:
         check_output_file(args.out, _reading(args))
-    _facts, built = build_graph(args.facts)
+    _facts, built = open_facts(args.facts)
     if args.out is None:
         export(built, args.format, None, args.graph_per_source)  # refuses a split without a folder
         sys.stdout.buffer.write(render(built, args.format, args.graph_per_source).encode("utf-8"))
@@ -515,7 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # rdflib logs an ill-typed literal ("abc"^^xsd:integer) with a traceback; the shapes report it, located.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
-        args = _parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
         _check_raw(args)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .textsafe import terminal_text
 
 
-def _display_path(path: str) -> str:
+def display_path(path: str) -> str:
     """``path`` relative to the working directory when it lies below it."""
     if not os.path.isabs(path):
         return path
@@ -32,7 +32,7 @@ class Problem:
     def __str__(self) -> str:
         """``file:line: severity: field: message`` on one line, user text shown as
         :func:`~graph_builder.textsafe.terminal_text` (a line break as ``\\n``)."""
-        file = _display_path(self.file)
+        file = display_path(self.file)
         where = f"{file}:{self.line}" if self.line else file
         return terminal_text(f"{where}: {self.severity}: {self.field}: {self.message}")
 

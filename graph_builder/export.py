@@ -36,9 +36,8 @@ from .build import Build
 from .errors import UsageError
 from .namespaces import RDF, XSD
 from .paths import data_dir
-from .pipeline import HEADER
 from .publish import check_output_file, publish, writing
-from .serialize import Quad, nquads, ntriples, trig, turtle, write_atomic
+from .serialize import HEADER, Quad, nquads, ntriples, trig, turtle, write_atomic
 
 FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
 EXTENSIONS = {"turtle": ".ttl", "trig": ".trig", "nquads": ".nq", "ntriples": ".nt", "jsonld": ".jsonld"}
@@ -167,7 +166,7 @@ def graph_file_stem(graph: URIRef | None) -> str:
     """The file name (without extension) of a graph in a per-source export."""
     if graph is None:
         return DEFAULT_GRAPH_FILE
-    from .build import entity_of
+    from .iris import entity_of
 
     key = (entity_of(graph) or "").removesuffix("/graph")
     if not _KEY.match(key) or not str(graph).endswith("/graph"):

@@ -42,7 +42,7 @@ MIN_QUOTE_LETTERS = 10
 RESERVED_KEYS = frozenset({"role"})
 # Characters a label must never carry: bidi overrides and isolates, zero-width
 # and other invisible format characters.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 
 
 
@@ -265,7 +265,7 @@ class _Ctx:
 
 def _hidden_character(text: str, allowed: str = "") -> str | None:
     """The problem of a text holding an invisible or a control character (other than ``allowed``), if any."""
-    invisible = _INVISIBLE.search(text)
+    invisible = INVISIBLE.search(text)
     if invisible is not None:
         return f"contains the invisible character U+{ord(invisible.group(0)):04X}; remove it"
     control = next((c for c in text if unicodedata.category(c) == "Cc" and c not in allowed), None)

@@ -1035,12 +1035,13 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     return _relocate(groups, built.origins)
 
 
-def cache_folder(out_dir: Path) -> Path:
-    """The incremental cache of builds into ``out_dir``: ``$XDG_CACHE_HOME/customs-kg/<hash of OUT>`` (default ``~/.cache``).
+def cache_folder(facts_dir: Path) -> Path:
+    """The incremental cache of a facts folder: ``$XDG_CACHE_HOME/customs-kg/<hash of its path>`` (default
+    ``~/.cache``), used by every command that reads the folder.
 
-    Neither inside ``out_dir`` (a build replaces the output folder as a whole,
-    see graph_builder.publish, and a failed build leaves it untouched) nor
-    beside it. ``CUSTOMS_KG_CACHE=DIR`` puts the cache in DIR instead.
+    Neither inside the facts folder nor inside an output folder (a build
+    replaces the output folder as a whole, see graph_builder.publish).
+    ``CUSTOMS_KG_CACHE=DIR`` puts the cache in DIR instead.
     """
     import os
 
@@ -1048,4 +1049,4 @@ def cache_folder(out_dir: Path) -> Path:
     if explicit:
         return Path(explicit)
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "customs-kg" / _sha(str(out_dir.absolute()).encode("utf-8"))[:24]
+    return base / "customs-kg" / _sha(str(facts_dir.absolute()).encode("utf-8"))[:24]

@@ -40,11 +40,10 @@ from typing import Any, Iterable
 
 import networkx as nx
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 
 from .dates import PartialDate, parse_date
 from .errors import QueryError
-from .namespaces import ID
+from .iris import key_of
 from .query import NamedQuery, all_queries, run
 from .temporal import Membership, Truth
 
@@ -74,12 +73,6 @@ WORDS = {
 def word(text: str, lang: str) -> str:
     """``text`` in ``lang`` when the networks know it, else as given."""
     return WORDS.get(lang, {}).get(text, text)
-
-
-def key_of(node: Node | str) -> str:
-    """The curated key of one of our IRIs (or the IRI itself)."""
-    text = str(node)
-    return text[len(str(ID)):] if text.startswith(str(ID)) else text
 
 
 def _queries() -> dict[str, NamedQuery]:

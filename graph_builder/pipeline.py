@@ -14,14 +14,12 @@ from .build import Build, build
 from .facts import Facts, load_facts
 from .namespaces import CKG, FOAF, ORG, PROV, RDF, SCHEMA
 from .paths import default_facts_dir
-from .serialize import trig, turtle
+from .serialize import HEADER, trig, turtle
 from .validate import Violation, shacl_validate
 
 TURTLE_NAME = "customs-kg.ttl"
 TRIG_NAME = "customs-kg.trig"
 VALIDATORS = ("fast", "pyshacl")
-HEADER = ("customs-kg: customs enforcement bodies, officials, meetings and operations.\n"
-          "Generated from the curated facts; do not edit by hand.")
 
 
 @dataclass
@@ -62,6 +60,15 @@ def build_graph(facts_dir: Path | None = None, *, cache_dir: Path | None = None)
         return facts, build_cached(facts, cache)
     facts = load_facts(facts_dir or default_facts_dir())
     return facts, build(facts)
+
+
+def open_facts(facts_dir: Path | None = None, *, cached: bool = True) -> tuple[Facts, Build]:
+    """Load and build the facts folder (the default one when None) as every command reads it: through the
+    folder's incremental cache (:func:`graph_builder.incremental.cache_folder`) unless ``cached`` is false."""
+    from .incremental import cache_folder
+
+    folder = facts_dir or default_facts_dir()
+    return build_graph(folder, cache_dir=cache_folder(folder) if cached else None)
 
 
 def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast",

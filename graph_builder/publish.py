@@ -58,7 +58,7 @@ MANIFEST = "manifest.json"
 STORE_MARKER = "customs-kg-store.json"
 MANIFEST_TITLES = {"build": "customs-kg build", "export": "customs-kg export"}
 _MANIFEST_KINDS = tuple(MANIFEST_TITLES.values())
-_RDF_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".jsonld": "JSON_LD"}
+RDF_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".jsonld": "JSON_LD"}
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -84,7 +84,7 @@ def gate_parse(path: Path) -> Iterator[pyoxigraph.Quad]:
     """
     import pyoxigraph as ox
 
-    fmt = getattr(ox.RdfFormat, _RDF_FORMATS[path.suffix])
+    fmt = getattr(ox.RdfFormat, RDF_FORMATS[path.suffix])
     try:
         yield from ox.parse(path=str(path), format=fmt)
     except (SyntaxError, ValueError, OSError) as exc:
@@ -103,7 +103,7 @@ def manifest_for(folder: Path, names: list[str], kind: str = "build") -> dict[st
         path = folder / name
         data = path.read_bytes()
         entry: dict[str, object] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-        if path.suffix in _RDF_FORMATS:
+        if path.suffix in RDF_FORMATS:
             entry["triples"] = count_triples(path)
         files[name] = entry
     return {"manifest": MANIFEST_TITLES[kind], "files": files}

@@ -30,9 +30,8 @@ from rdflib.term import Node
 from .errors import CustomsKGError
 from .limits import CONNECT_TIMEOUT, MAX_ANSWER_MB, PUSH_TIMEOUT, QUERY_TIMEOUT
 from .namespaces import XSD
-from .query import NamedQuery, Rows, bind_value, check_safe
+from .query import NamedQuery, Rows, bind_with_values, check_safe
 from .serialize import TermWriter, Triple, iri_ref, turtle
-from .sparqltext import scan
 
 DEFAULT_GRAPH = "https://w3id.org/customs-kg/graph"
 STORES = ("generic", "oxigraph", "virtuoso")
@@ -132,38 +131,6 @@ def _retryable(exc: httpx.HTTPError) -> bool:
 
 
 # --- Queries ------------------------------------------------------------------------
-
-def _top_group_start(text: str) -> int:
-    """Index just after the first ``{`` (comments, strings, IRIs skipped): a SELECT or ASK query's top-level group."""
-    at = scan(text).first_group
-    if at is None:
-        raise RemoteError("the query has no group pattern to bind its parameters in")
-    return at + 1
-
-
-def bind_with_values(q: NamedQuery, params: dict[str, str]) -> str:
-    """The query text with each parameter bound by its own ``VALUES`` clause first in the top-level group.
-
-    Each value becomes an RDF term of the parameter's declared type and is
-    written by the N-Triples term writer (escaped), never pasted in as text.
-    One single-variable ``VALUES ?p { term }`` per parameter, in name order,
-    is the same join as one row of all of them, and the form every store
-    tested compiles (Virtuoso 7.2 fails on a ``VALUES`` row of several
-    variables, and gives wrong answers with ``BIND`` in some queries).
-    """
-    declared = {p.name: p for p in q.params}
-    unknown = sorted(set(params) - set(declared))
-    if unknown:
-        raise RemoteError(f"query '{q.name}' has no parameter {', '.join(unknown)} "
-                          f"(it has: {', '.join(declared) or 'none'})")
-    if not params:
-        return q.text
-    writer = TermWriter()
-    values = "".join(f"  VALUES ?{k} {{ {writer.term(bind_value(declared[k], params[k]))} }}\n"
-                     for k in sorted(params))
-    at = _top_group_start(q.text)
-    return q.text[:at] + "\n" + values + q.text[at:]
-
 
 def term_from_json(cell: dict[str, Any]) -> Node:
     """An rdflib term from a SPARQL 1.1 JSON results binding (Virtuoso's ``typed-literal`` too)."""

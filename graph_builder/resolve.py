@@ -44,7 +44,8 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 
 from .errors import QueryError
-from .namespaces import CKG, FOAF, ID, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SH, SKOS, TIME
+from .iris import key_of, local_name
+from .namespaces import CKG, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SH, SKOS, TIME
 
 PREFERRED_PREDICATES = (RDFS.label, SKOS.prefLabel, FOAF.name, SCHEMA.name)
 ALIAS_PREDICATES = (SKOS.altLabel,)
@@ -148,15 +149,6 @@ class AmbiguousName(QueryError):
         super().__init__("\n".join(lines))
 
 
-def local_name(iri: str) -> str:
-    """The part of an IRI after its last ``#`` or ``/``."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def key_of(iri: URIRef) -> str:
-    """The curated key of one of our IRIs (``rilo-cis``, ``role/chair``), else the IRI itself."""
-    text = str(iri)
-    return text[len(str(ID)):] if text.startswith(str(ID)) else text
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import ID, XSD
+from .iris import key_of
+from .namespaces import XSD
 from .textsafe import Cell, Numeral, delimited, markdown_text, terminal_text
 
 if TYPE_CHECKING:
@@ -29,10 +30,7 @@ NUMERIC_TYPES = frozenset(XSD[name] for name in (
 def _cell(node: Node | None) -> str:
     if node is None:
         return ""
-    text = str(node)
-    if isinstance(node, URIRef) and text.startswith(str(ID)):
-        return text[len(str(ID)):]
-    return text
+    return key_of(node) if isinstance(node, URIRef) else str(node)
 
 
 def _delimited_cell(node: Node | None) -> Cell:

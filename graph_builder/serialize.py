@@ -20,6 +20,10 @@ from rdflib.term import Node
 from .namespaces import PREFIXES, RDF, XSD
 from .publish import private_file, sweep
 
+# The comment at the top of every Turtle and TriG file the project writes.
+HEADER = ("customs-kg: customs enforcement bodies, officials, meetings and operations.\n"
+          "Generated from the curated facts; do not edit by hand.")
+
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]
 
@@ -35,7 +39,7 @@ def _escape_char(match: re.Match[str]) -> str:
     return _ECHAR.get(ch) or f"\\u{ord(ch):04X}"
 
 
-def _escape_string(text: str) -> str:
+def escape_string(text: str) -> str:
     return _NEEDS_ESCAPE.sub(_escape_char, text)
 
 
@@ -86,7 +90,7 @@ class TermWriter:
         if isinstance(node, BNode):
             return f"_:{node}"
         if isinstance(node, Literal):
-            body = '"' + _escape_string(str(node)) + '"'
+            body = '"' + escape_string(str(node)) + '"'
             if node.language:
                 return f"{body}@{node.language}"
             if node.datatype is not None and node.datatype != XSD.string:

@@ -51,7 +51,7 @@ def _nquad_lines(quads: Iterable[Quad]) -> Iterator[str]:
         yield f"{triple} .\n"
 
 
-class _LinesReader(io.RawIOBase):
+class LinesReader(io.RawIOBase):
     """A binary file over lines of text, encoded as the reader asks for them.
 
     One document for the parser (blank node labels keep their meaning across
@@ -77,7 +77,7 @@ class _LinesReader(io.RawIOBase):
 
 def _nquad_stream(quads: Iterable[Quad]) -> io.BufferedReader:
     """The store's N-Quads for the builder's quads, as a binary file read as the parser goes."""
-    return io.BufferedReader(_LinesReader(_nquad_lines(quads)), 1 << 20)
+    return io.BufferedReader(LinesReader(_nquad_lines(quads)), 1 << 20)
 
 
 def memory_store(quads: Iterable[Quad]) -> pyoxigraph.Store:

@@ -33,7 +33,8 @@ from rdflib.term import Node
 
 from .dates import DateFormatError, PartialDate, parse_date
 from .errors import InputError
-from .namespaces import CKG, ID, ORG, RDF, RDFS, SKOS, TIME
+from .iris import key_of
+from .namespaces import CKG, ORG, RDF, RDFS, SKOS, TIME
 
 INSTANT_PROPERTIES = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear)
 
@@ -186,8 +187,7 @@ def _label(g: Graph, node: Node) -> str:
                         key=lambda lit: (lit.language != "en", str(lit)))
         if labels:
             return str(labels[0])
-    text = str(node)
-    return text[len(str(ID)):] if text.startswith(str(ID)) else text
+    return key_of(node)
 
 
 def read_memberships(graph: Graph) -> list[Membership]:
@@ -203,7 +203,7 @@ def read_memberships(graph: Graph) -> list[Membership]:
                 begin_values += [v for p in INSTANT_PROPERTIES for v in graph.objects(instant, p)]
             for instant in graph.objects(interval, TIME.hasEnd):
                 end_values += [v for p in INSTANT_PROPERTIES for v in graph.objects(instant, p)]
-        key = str(m)[len(str(ID)):] if str(m).startswith(str(ID)) else str(m)
+        key = key_of(m)
         out.append(Membership(
             m, key, _label(graph, m),
             graph.value(m, ORG.member), graph.value(m, ORG.organization), graph.value(m, ORG.role),

@@ -17,7 +17,8 @@ from rdflib.term import Node
 
 from .errors import Problem
 from .facts import Loc
-from .namespaces import ID, PREFIXES, RDF, SH
+from .iris import entity_of
+from .namespaces import PREFIXES, RDF, SH
 from .paths import ontology_files, shapes_files
 
 
@@ -51,8 +52,9 @@ def short(node: Node | None) -> str:
     if isinstance(node, Literal):
         return str(node)
     text = str(node)
-    if text.startswith(str(ID)):
-        return text[len(str(ID)):]
+    key = entity_of(text)
+    if key is not None:
+        return key
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(ns):
             return f"{prefix}:{text[len(ns):]}"

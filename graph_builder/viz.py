@@ -130,7 +130,7 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
     if not net.number_of_nodes():
         return {}
     if kind == "structure":
-        return _tree_layout(net)
+        return tree_layout(net)
     und = nx.Graph()
     und.add_nodes_from(net.nodes)
     und.add_edges_from((s, t) for s, t in net.edges())
@@ -165,7 +165,7 @@ def _normalize(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
     return {n: ((x - min(xs)) / wx, (y - min(ys)) / wy) for n, (x, y) in pos.items()}
 
 
-def _tree_layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+def tree_layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Parents above their units, leaves side by side, each parent centred over its units.
 
     A graph read from a file may hold part-of cycles (the loader refuses them in facts): a unit
@@ -413,7 +413,7 @@ def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str) -> Any:
 # The interactive page
 # ---------------------------------------------------------------------------
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return resources.files("graph_builder").joinpath("assets", name).read_text(encoding="utf-8")
 
 
@@ -512,9 +512,9 @@ def html_page(graph: Graph, net: nx.MultiDiGraph, kind: str, *, at: PartialDate 
     data = page_data(graph, net, kind, at=at, lang=lang)
     blob = html_json(data)
 
-    page = _asset("page.html").replace("{{TITLE}}", escape(data["title"])).replace("{{LANG}}", escape(lang))
+    page = asset("page.html").replace("{{TITLE}}", escape(data["title"])).replace("{{LANG}}", escape(lang))
     # The scripts and the data go in last, each once, so nothing in them is read as a placeholder.
     head, rest = page.split("{{DATA}}", 1)
     rest_a, rest_b = rest.split("/*CYTOSCAPE*/", 1)
     rest_b, rest_c = rest_b.split("/*APP*/", 1)
-    return head + blob + rest_a + _asset("cytoscape.min.js") + rest_b + _asset("page.js") + rest_c
+    return head + blob + rest_a + asset("cytoscape.min.js") + rest_b + asset("page.js") + rest_c

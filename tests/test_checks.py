@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph_builder.build import build, iri
+from graph_builder.build import build
+from graph_builder.iris import iri
 from graph_builder.checks import (FORMATS, Finding, exit_code, main_check, render, run_checks,
                                   summary_line)
 from graph_builder.errors import UsageError

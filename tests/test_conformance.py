@@ -33,7 +33,7 @@ from rdflib.compare import graph_diff, isomorphic
 from rdflib.term import Node
 
 from conftest import ROOT
-from graph_builder.publish import _RDF_FORMATS, PublishError, gate_parse
+from graph_builder.publish import RDF_FORMATS, PublishError, gate_parse
 
 W3C = ROOT / "tests" / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -161,7 +161,7 @@ def expected_quads(test: RdfTest) -> ox.Dataset:
     strict N-Triples reader refuses the reference file itself.)
     """
     assert test.result is not None
-    fmt = getattr(ox.RdfFormat, _RDF_FORMATS[test.result.suffix])
+    fmt = getattr(ox.RdfFormat, RDF_FORMATS[test.result.suffix])
     return canonical(ox.parse(path=str(test.result), format=fmt, lenient=True))
 
 
@@ -192,7 +192,7 @@ def test_rdf_suite_through_the_export_gate(test: RdfTest) -> None:
 
 @pytest.mark.parametrize("test", params(RDF_TESTS, PARSER_XFAIL))
 def test_rdf_suite_through_the_parser_with_the_base_iri(test: RdfTest) -> None:
-    fmt = getattr(ox.RdfFormat, _RDF_FORMATS[test.action.suffix])
+    fmt = getattr(ox.RdfFormat, RDF_FORMATS[test.action.suffix])
     check(test, lambda: ox.parse(path=str(test.action), format=fmt, base_iri=test.action_iri), SyntaxError)
 
 

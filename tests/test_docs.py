@@ -6,11 +6,11 @@ import argparse
 import re
 
 from conftest import ROOT
-from graph_builder.cli import _parser
+from graph_builder.cli import build_parser
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = _parser()
+    parser = build_parser()
     action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return dict(action.choices)
 

@@ -29,7 +29,7 @@ from graph_builder.build import Build, source_graph_iri
 from graph_builder.cli import EXPORT_FORMATS
 from graph_builder.namespaces import ID, PREFIXES, RDF, RDFS, SCHEMA, XSD
 from graph_builder.pipeline import build_graph
-from graph_builder.serialize import _escape_string, iri_ref, nquads, ntriples
+from graph_builder.serialize import escape_string, iri_ref, nquads, ntriples
 
 QUAD_FORMATS = ("trig", "nquads")
 MERGED_FORMATS = ("turtle", "ntriples")
@@ -45,7 +45,7 @@ RDF_LANGSTRING = str(RDF.langString)
 # -- canonical N-Quads lines ------------------------------------------------
 
 def _literal(lex: str, lang: str | None, datatype: str | None) -> str:
-    body = '"' + _escape_string(lex) + '"'
+    body = '"' + escape_string(lex) + '"'
     if lang:
         return f"{body}@{lang}"
     if datatype and datatype not in (XSD_STRING, RDF_LANGSTRING):
@@ -316,7 +316,7 @@ def test_stdout_equals_the_file(tmp_path):
 
 
 def test_turtle_export_is_the_build_turtle(built):
-    from graph_builder.pipeline import HEADER
+    from graph_builder.serialize import HEADER
     from graph_builder.serialize import trig, turtle
 
     text = ex.render(built, "turtle")

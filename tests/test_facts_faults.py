@@ -432,7 +432,7 @@ def test_viz_structure_draws_a_part_of_cycle_of_a_data_file(tmp_path):
 def test_the_tree_layout_places_every_node_of_cycles_and_long_chains():
     import networkx as nx
 
-    from graph_builder.viz import _tree_layout
+    from graph_builder.viz import tree_layout
 
     net = nx.MultiDiGraph()
     chain = [f"n{i:05d}" for i in range(5000)]  # deeper than Python's recursion limit
@@ -442,7 +442,7 @@ def test_the_tree_layout_places_every_node_of_cycles_and_long_chains():
         net.add_edge(a, b, relation="part-of")
     for a, b in (("x", "y"), ("y", "z"), ("z", "x"), ("z", "z")):
         net.add_edge(a, b, relation="part-of")
-    pos = _tree_layout(net)
+    pos = tree_layout(net)
     assert set(pos) == set(net.nodes)
     assert all(0.0 <= x <= 1.0 and 0.0 <= y <= 1.0 for x, y in pos.values())
     assert pos[chain[-1]][1] == 1.0 and pos[chain[0]][1] == 0.0  # the top of the chain above its bottom

@@ -517,9 +517,9 @@ def test_page_data_cannot_end_its_script_element(hostile_page):
 
 
 def test_page_script_writes_data_as_text_only():
-    from graph_builder.viz import _asset
+    from graph_builder.viz import asset
 
-    script = _asset("page.js")
+    script = asset("page.js")
     assert "innerHTML" not in script and "outerHTML" not in script and "insertAdjacentHTML" not in script
     assert "document.write" not in script
 

@@ -41,8 +41,8 @@ from conftest import run_cli
 from graph_builder.build import build
 from graph_builder.dates import PartialDate, definitely_before
 from graph_builder.errors import FactsError
-from graph_builder.facts import _INVISIBLE, MIN_QUOTE_LETTERS, load_facts
-from graph_builder.pipeline import HEADER
+from graph_builder.facts import INVISIBLE, MIN_QUOTE_LETTERS, load_facts
+from graph_builder.serialize import HEADER
 from graph_builder.serialize import nquads, ntriples, turtle
 from graph_builder.validate import ontology_graph, shacl_validate, shapes_graph
 from test_export import read_pyoxigraph
@@ -67,7 +67,7 @@ SCRIPTS = {"en": LATIN, "ru": CYRILLIC, "ar": ARABIC, "he": HEBREW}
 
 
 def _clean(text: str) -> bool:
-    return (unicodedata.normalize("NFC", text) == text and not _INVISIBLE.search(text)
+    return (unicodedata.normalize("NFC", text) == text and not INVISIBLE.search(text)
             and not any(unicodedata.category(c) in ("Cc", "Cf") for c in text) and bool(text.strip()))
 
 

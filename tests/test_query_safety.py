@@ -68,11 +68,11 @@ def test_allow_remote_lets_a_service_query_through_the_check():
 
 
 def test_last_line_guard_stops_service_evaluation_even_if_the_check_is_bypassed(listener):
-    from graph_builder.query import _execute
+    from graph_builder.query import execute
 
     q = NamedQuery("raw", Path("raw.rq"), f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}", "raw")
     with pytest.raises(QueryError, match="SERVICE is refused"):
-        _execute(Graph(), q, {}, allow_remote=False)
+        execute(Graph(), q, {}, allow_remote=False)
     time.sleep(0.3)
     assert listener.connections == 0
 

@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from conftest import run_cli
+from graph_builder import query as query_mod
 from graph_builder import remote
 from graph_builder.query import all_queries, run
 from graph_builder.results import rows_as_strings
@@ -298,7 +299,7 @@ def test_failure_after_the_server_applied_the_put_says_it_holds_the_new_graph(ox
 
 def test_values_binding_is_placed_in_the_top_level_group():
     q = QUERIES["meeting-chair"]
-    text = remote.bind_with_values(q, {"series": "global-rilo-meetings", "number": "28"})
+    text = query_mod.bind_with_values(q, {"series": "global-rilo-meetings", "number": "28"})
     # One single-variable VALUES per parameter, in name order, first in the WHERE group.
     where = text.index("WHERE {") + len("WHERE {")
     assert text[where:].startswith(
@@ -306,14 +307,14 @@ def test_values_binding_is_placed_in_the_top_level_group():
         '  VALUES ?series { <https://w3id.org/customs-kg/id/global-rilo-meetings> }\n')
     assert "BIND" not in text[where:where + 200]
     with pytest.raises(Exception, match="no parameter"):
-        remote.bind_with_values(q, {"nope": "1"})
+        query_mod.bind_with_values(q, {"nope": "1"})
 
 
 @pytest.mark.parametrize("name,params", [c for c in CASES if c[1]], ids=[i for c, i in zip(CASES, IDS) if c[1]])
 def test_values_binding_gives_the_rows_of_initbindings(built_graph, name, params):
     """The text sent to a store, run by rdflib with nothing bound, gives the rows of rdflib's initBindings."""
     q = QUERIES[name]
-    bound = dataclasses.replace(q, text=remote.bind_with_values(q, params), params=())
+    bound = dataclasses.replace(q, text=query_mod.bind_with_values(q, params), params=())
     assert display(run(built_graph, bound)) == display(run(built_graph, q, params))
 
 

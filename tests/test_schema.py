@@ -14,7 +14,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from graph_builder.build import KIND_BUILDERS, iri
+from graph_builder.build import KIND_BUILDERS
+from graph_builder.iris import iri
 from graph_builder.cards import entity_card
 from graph_builder.facts import load_facts
 from graph_builder.namespaces import CKGSH, SH

@@ -277,7 +277,7 @@ def test_a_streamed_store_keeps_blank_nodes_and_holds_each_triple_once():
     # triple of the default graph.
     from rdflib import BNode, Literal, URIRef
 
-    from graph_builder.store import _LinesReader
+    from graph_builder.store import LinesReader
 
     node, p = BNode("b0"), URIRef("http://example.org/p")
     graphs = [URIRef("http://example.org/g1"), URIRef("http://example.org/g2")]
@@ -288,7 +288,7 @@ def test_a_streamed_store_keeps_blank_nodes_and_holds_each_triple_once():
     assert len(store) == 30_000 and len({q.subject for q in store}) == 1
     # the reader gives the lines' bytes whole, in any read size
     lines = [f"line {i}\n" for i in range(5000)]
-    reader = _LinesReader(lines, batch=7)
+    reader = LinesReader(lines, batch=7)
     chunks = []
     while chunk := reader.read(13):
         chunks.append(chunk)

@@ -84,7 +84,7 @@ def test_every_named_query_runs_on_10k(validated_10k, synth_10k):
     import pyoxigraph
 
     from graph_builder.query import iter_named
-    from graph_builder.remote import bind_with_values
+    from graph_builder.query import bind_with_values
     from graph_builder.serialize import TermWriter
 
     nt = TermWriter()
