@@ -38,8 +38,11 @@ The checks (id, severity):
 ``shacl-info``             info
 ========================== ========= ===============================================
 
-A membership without a source is an error of the ``membership-without-source``
-rule (``queries/checks/membership-without-source-violation.rq``).
+A defect is reported once. A rule query whose header names the shapes it
+restates (``# Shape: ckgsh:Membership-source``) reports only the nodes those
+shapes do not: a membership without a source is one ``shacl-violation`` of
+``ckgsh:Membership-source``, not also a row of
+``queries/checks/membership-without-source-violation.rq``.
 
 Locations point at the line to read or edit: the field at fault (a date, a
 count, a number, an alias) when there is one, the statement's first line
@@ -61,6 +64,7 @@ from rdflib.term import Node
 
 from .build import TYPE_CLASSES, Build
 from .iris import entity_of
+from .validate import Violation
 from .dates import PartialDate
 from .errors import UsageError, display_path
 from .facts import Facts, Loc, Statement, Values
@@ -112,6 +116,16 @@ class _Context:
         self.built = built
         self.graph = graph
         self.source_of_file = {src.loc.file: src.key for src in facts.sources.values()}
+        self._shacl: list[Violation] | None = None
+
+    @property
+    def shacl(self) -> list[Violation]:
+        """The SHACL results of the graph (computed once)."""
+        if self._shacl is None:
+            from .validate import shacl_validate
+
+            self._shacl = shacl_validate(self.graph, self.built.origins)
+        return self._shacl
 
     def name(self, key: str) -> str:
         entity = self.facts.entities.get(key)
@@ -170,7 +184,12 @@ def _check_violation_queries(ctx: _Context) -> Iterator[Finding]:
             continue
         rule = q.name.removesuffix("-violation")
         result = run(ctx.graph, q)
+        # A query that restates shapes (its `# Shape:` header) leaves to them the nodes they report.
+        reported = {v.focus for v in ctx.shacl if v.severity == "Violation" and v.shape in q.shapes}
         for row in result.rows:
+            first = row[0] if row else None
+            if first is not None and isinstance(first, URIRef) and entity_of(first) in reported:
+                continue
             entities: list[str] = []
             locations: set[Loc] = set()
             sources: set[str] = set()
@@ -694,9 +713,7 @@ def _check_facts_warnings(ctx: _Context) -> Iterator[Finding]:
 # --------------------------------------------------------------------------
 
 def _check_shacl(ctx: _Context) -> Iterator[Finding]:
-    from .validate import shacl_validate
-
-    for v in shacl_validate(ctx.graph, ctx.built.origins):
+    for v in ctx.shacl:
         locations = list(v.locations)
         severity = {"Violation": "error", "Warning": "warning"}.get(v.severity, "info")
         check = {"error": "shacl-violation", "warning": "shacl-warning"}.get(severity, "shacl-info")

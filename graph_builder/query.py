@@ -61,6 +61,7 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)
+    shapes: tuple[str, ...] = ()  # `# Shape:` the SHACL shapes (ckgsh:NAME) a rule query restates
 
     def __post_init__(self) -> None:
         """The text as every reader of it sees it (escapes expanded once, line ends as ``\\n``)."""
@@ -78,6 +79,7 @@ def parse_header(path: Path, text: str) -> NamedQuery:
     question = ""
     params: list[Param] = []
     columns: tuple[str, ...] = ()
+    shapes: tuple[str, ...] = ()
     section = None
     for raw in text.splitlines():
         m = _HEADER_LINE.match(raw)
@@ -94,6 +96,9 @@ def parse_header(path: Path, text: str) -> NamedQuery:
             rest = line.split(":", 1)[1].strip()
             if rest and rest.lower() != "none":
                 raise QueryError(f"{path}: parameters go one per line under 'Parameters:'")
+        elif line.startswith("Shape:"):
+            shapes = tuple(line.split(":", 1)[1].split())
+            section = "shape"
         elif line.startswith("Columns:"):
             columns = tuple(c.lstrip("?") for c in line.split(":", 1)[1].split())
             section = "columns"
@@ -106,7 +111,7 @@ def parse_header(path: Path, text: str) -> NamedQuery:
             question += " " + line.strip()
     if not question:
         raise QueryError(f"{path}: the header comment has no 'Question:' line")
-    return NamedQuery(path.stem, path, text, question, tuple(params), columns)
+    return NamedQuery(path.stem, path, text, question, tuple(params), columns, shapes=shapes)
 
 
 def all_queries(folder: Path | None = None) -> dict[str, NamedQuery]:

@@ -125,11 +125,34 @@ def test_a_membership_without_a_source_is_an_error() -> None:
     built = build(facts)
     graph: Graph = built.merged_graph()
     graph.remove((iri("anna-berg-member"), PROV.wasDerivedFrom, None))
-    found = only(run_checks(facts, built, graph), "membership-without-source", entities=("anna-berg-member",))
-    assert found.severity == "error"
-    assert found.locations == (at("undated-membership", "sources/members.yaml", 9),)
-    assert found.sources == ("members-article",)
-    assert "membership-without-source-violation.rq" in found.message
+    findings = run_checks(facts, built, graph)
+    # Reported by the shape; the rule query that restates it (# Shape: ckgsh:Membership-source) stays silent.
+    assert [f for f in findings if f.check == "membership-without-source"] == []
+    found = [f for f in findings if f.check == "shacl-violation" and "(rule ckgsh:Membership-source)" in f.message]
+    assert len(found) == 1 and found[0].entities == ("anna-berg-member",)
+    assert found[0].severity == "error"
+    assert found[0].locations == (at("undated-membership", "sources/members.yaml", 9),)
+    assert found[0].sources == ("members-article",)
+
+
+def test_a_defect_a_shape_and_a_rule_query_both_see_is_reported_once() -> None:
+    """An association without its role breaks ckgsh:Association-role and the rule query that restates it."""
+    facts = load_facts(FACTS)
+    built = build(facts)
+    graph: Graph = built.merged_graph()
+    association = iri("global-rilo-meeting-28/role/chair/rilo-cis")
+    assert (association, PROV.hadRole, None) in graph
+    clean = run_checks(facts, built, graph)
+    graph.remove((association, PROV.hadRole, None))
+    new = [f for f in run_checks(facts, built, graph) if f not in clean]
+    assert len(new) == 1, new
+    assert new[0].check == "shacl-violation" and new[0].entities == ("global-rilo-meeting-28/role/chair/rilo-cis",)
+    assert "(rule ckgsh:Association-role)" in new[0].message
+    # The rule query still finds it when it runs on its own (for stores without SHACL).
+    from graph_builder.query import all_queries, run
+
+    rows = run(graph, all_queries()["association-incomplete-violation"]).rows
+    assert [str(r[0]) for r in rows] == [str(association)]
 
 
 def test_two_sources_giving_different_start_dates_is_a_warning() -> None:
@@ -151,9 +174,9 @@ def test_two_sources_giving_different_start_dates_is_a_warning() -> None:
     # The same end date, number and place, and founding dates that differ only
     # in precision (1990, 1990-05-05), are not contradictions.
     assert [f for f in findings if f.check == "conflicting-values"] == [term, conflict]
-    # The rules and the shapes see the two values where the graph allows one.
+    # The shapes see the two values where the graph allows one (each defect once: the rule query
+    # instant-without-single-date restates ckgsh:Instant-precision and leaves it to the shape).
     assert sorted((f.check, f.entities[0]) for f in errors(findings)) == [
-        ("instant-without-single-date", "anna-berg-chair/interval/begin"),
         ("shacl-violation", "anna-berg-chair/interval/begin"),
         ("shacl-violation", "example-meeting-7"),
     ]

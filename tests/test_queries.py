@@ -1046,6 +1046,26 @@ def test_check_catches_its_rule_broken(built_graph, name):
     assert [r[0] for r in oxigraph_rows(oxigraph_store(g), name)] == [r[0] for r in found]
 
 
+RESTATING = sorted(n for n in BREAKAGES if all_queries()[n].shapes)
+
+
+def test_most_rule_queries_name_the_shapes_they_restate():
+    assert len(RESTATING) >= 17
+
+
+@pytest.mark.parametrize("name", RESTATING)
+def test_a_rule_query_restates_the_shapes_its_header_names(built_graph, name):
+    """Its rule broken, the shapes of its `# Shape:` header report the same node (so `check` leaves it to them)."""
+    from graph_builder.validate import shacl_validate
+
+    g = copy_of(built_graph)
+    breakage, culprit = BREAKAGES[name]
+    breakage(g)
+    fired = {v.shape for v in shacl_validate(g) if v.severity == "Violation"
+             and (v.focus == culprit or culprit.endswith("/") and v.focus.startswith(culprit))}
+    assert set(all_queries()[name].shapes) <= fired, fired
+
+
 def test_a_quantity_between_two_bounds_is_complete_and_an_exact_value_with_a_bound_is_not(built_graph):
     # "between 20 and 40 kg": a lower and an upper bound together are one complete quantity ...
     quantity = ID["operation-barrier-2024-controlled-substances-seized"]
