@@ -37,7 +37,8 @@ from .errors import UsageError
 from .namespaces import RDF, XSD
 from .paths import data_dir
 from .publish import check_output_file, publish, writing
-from .serialize import HEADER, Quad, nquads, ntriples, trig, turtle, write_atomic
+from .publish import write_atomic
+from .serialize import HEADER, Quad, nquads, ntriples, trig, turtle
 
 FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
 EXTENSIONS = {"turtle": ".ttl", "trig": ".trig", "nquads": ".nq", "ntriples": ".nt", "jsonld": ".jsonld"}

@@ -56,9 +56,10 @@ from .errors import FactsError, Problem
 from .facts import Facts, Loc, ParsedFile, check_folder, loading_order, parse_file, resolve
 from .factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
 from .namespaces import RDF, RDFS, SH
-from .publish import describe_os_error, private_file, sweep
+from .publish import describe_os_error, private_file, sweep, write_atomic
 from .schema import SCHEMA_VERSION
-from .validate import Violation, locations_of, ontology_graph, shapes_graph, short, translate_report
+from .reasoning import ontology_graph
+from .validate import Violation, locations_of, shapes_graph, short, translate_report
 from .yamlload import YStr
 
 CACHE_VERSION = 2
@@ -788,17 +789,7 @@ class Cache:
         buffer = io.BytesIO()
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # atomic (a reader sees the old entry or the new one) but not synced: after a crash an entry
-            # may be empty or cut, which reads as a miss
-            fd, tmp = private_file(path)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(buffer.getvalue())
-                    os.replace(tmp, path)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+            write_atomic(path, buffer.getvalue(), durable=False)
         except OSError as exc:
             cache_unusable(self.folder, exc)
             self.folder = None

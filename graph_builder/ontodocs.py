@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from .namespaces import CKG, PREFIXES, VANN
 from .paths import ontology_file
-from .serialize import write_atomic
+from .publish import write_atomic
 
 HTML_NAME = "ontology.html"
 MD_NAME = "ontology.md"

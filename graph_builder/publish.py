@@ -519,3 +519,38 @@ def verify(path: Path) -> None:
     if hashlib.sha256(data).hexdigest() != entry["sha256"]:
         raise InputError(f"{path}: error: manifest: the file's SHA-256 differs from the build's: it was altered "
                          "since the build; rebuild it")
+
+
+def write_atomic(path: Path, text: str | bytes, *, durable: bool = True) -> None:
+    """Write ``path`` through a private temporary file in the same folder, then rename: the one atomic writer.
+
+    Readers see the old file or the new one, never a half-written file. The
+    temporary file follows this module's rule (``.NAME.tmp-PID-*``, locked
+    while written). ``durable`` (outputs): the leftovers a killed run left
+    beside ``path`` are removed first, and the file and its folder are synced
+    to disk; without it (cache entries, whose folder is swept when opened) an
+    entry may read empty or cut after a crash, which its reader takes as a
+    miss. A failed write raises ``OSError`` and leaves ``path`` as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if durable:
+        sweep(path.parent, path.name)
+    fd, tmp = private_file(path)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)  # still locked: a sweep never takes it for a leftover
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if not durable:
+        return
+    try:
+        _fsync_dir(path.parent)
+    except OSError:
+        pass

@@ -295,7 +295,7 @@ def _keep_verdict(cache_dir: Path | None, key: str, verdict: tuple[bool, str]) -
     if cache_dir is None:
         return
     from .incremental import cache_unusable
-    from .serialize import write_atomic
+    from .publish import write_atomic
 
     try:
         kept = {"key": key, "consistent": verdict[0], "detail": verdict[1]}

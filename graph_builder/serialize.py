@@ -9,16 +9,13 @@ the same bytes.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import PREFIXES, RDF, XSD
-from .publish import private_file, sweep
 
 # The comment at the top of every Turtle and TriG file the project writes.
 HEADER = ("customs-kg: customs enforcement bodies, officials, meetings and operations.\n"
@@ -204,41 +201,3 @@ def trig(quads: Iterable[Quad], prefixes: dict[str, str] = PREFIXES, header: str
         lines.append("}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``path`` through a private temporary file in the same folder, flushed to disk, then rename.
-
-    Readers see the old file or the new one, never a half-written file. The
-    temporary file follows graph_builder.publish's rule (``.NAME.tmp-PID-*``,
-    locked while written); the ones a killed run left beside ``path`` are
-    removed first. A failed write raises ``OSError`` and leaves ``path`` as it was.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    sweep(path.parent, path.name)
-    fd, tmp = private_file(path)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.replace(tmp, path)  # still locked: a sweep never takes it for a leftover
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass

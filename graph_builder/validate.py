@@ -19,7 +19,8 @@ from .errors import Problem
 from .facts import Loc
 from .iris import entity_of
 from .namespaces import PREFIXES, RDF, SH
-from .paths import ontology_files, shapes_files
+from .paths import shapes_files
+from .reasoning import ontology_graph
 
 
 @dataclass(frozen=True, order=True)
@@ -74,11 +75,6 @@ def load_graph(paths: Iterable[Path]) -> Graph:
 def shapes_graph() -> Graph:
     """The project's SHACL shapes."""
     return load_graph(shapes_files())
-
-
-def ontology_graph() -> Graph:
-    """The ontology with its local import modules (for ``sh:class`` subclass checks)."""
-    return load_graph(p for p in ontology_files() if p.is_file())
 
 
 def shacl_validate(data: Graph, origins: Mapping[Node, Iterable[Loc]] | None = None,

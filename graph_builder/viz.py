@@ -36,7 +36,7 @@ from .dates import PartialDate, parse_date
 from .errors import UsageError
 from .network import build_network
 from .publish import check_output_file, writing
-from .serialize import write_atomic
+from .publish import write_atomic
 from .textsafe import html_json
 
 FORMATS = (".html", ".png", ".svg", ".graphml", ".gexf")

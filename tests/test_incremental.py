@@ -28,7 +28,8 @@ from graph_builder.incremental import (Cache, Stats, build_cached, fast_validate
                                        validation_store)
 from graph_builder.namespaces import ID, RDFS, SCHEMA, SH, TIME, XSD
 from graph_builder.pipeline import TRIG_NAME, TURTLE_NAME, build_and_validate, build_graph, write_outputs
-from graph_builder.validate import ontology_graph, shacl_validate, shapes_graph
+from graph_builder.reasoning import ontology_graph
+from graph_builder.validate import shacl_validate, shapes_graph
 
 from conftest import FACTS, ROOT, cli_env, run_cli
 

@@ -44,7 +44,8 @@ from graph_builder.errors import FactsError
 from graph_builder.facts import INVISIBLE, MIN_QUOTE_LETTERS, load_facts
 from graph_builder.serialize import HEADER
 from graph_builder.serialize import nquads, ntriples, turtle
-from graph_builder.validate import ontology_graph, shacl_validate, shapes_graph
+from graph_builder.reasoning import ontology_graph
+from graph_builder.validate import shacl_validate, shapes_graph
 from test_export import read_pyoxigraph
 
 PROFILE = settings(
