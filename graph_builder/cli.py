@@ -13,11 +13,20 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, NoReturn, Sequence, TextIO, Union
 
 from .errors import CustomsKGError, FactsError, Problem, UsageError
 from .limits import MAX_ANSWER_MB, MAX_TIMEOUT, PUSH_TIMEOUT, QUERY_TIMEOUT, check_timeout
 from .textsafe import terminal_lines
+
+if TYPE_CHECKING:  # the heavy modules are imported by the command that needs them
+    import pyoxigraph
+    from rdflib import Graph
+
+    from .build import Triple
+    from .dates import PartialDate
+    from .remote import Endpoint
+    from .validate import Violation
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.export.FORMATS
@@ -26,7 +35,7 @@ RDF_SUFFIXES = (".ttl", ".nt", ".trig", ".nq", ".jsonld", ".rdf", ".owl", ".xml"
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -192,7 +201,7 @@ def _mebibytes(text: str) -> float:
     return value
 
 
-def _endpoint(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _endpoint(args: argparse.Namespace) -> Endpoint:
     from .remote import endpoint
 
     password = args.password if args.password is not None else (
@@ -206,13 +215,13 @@ def _err(message: str) -> None:
     print(terminal_lines(message), file=sys.stderr)
 
 
-def _load_rdf(path: Path):  # type: ignore[no-untyped-def]
+def _load_rdf(path: Path) -> Graph:
     from .rdfinput import read_rdf
 
     return read_rdf(path)
 
 
-def _report_violations(violations, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+def _report_violations(violations: Iterable[Violation], stream: TextIO = sys.stderr) -> None:
     for v in violations:
         print(v.problem(), file=stream)
 
@@ -222,7 +231,8 @@ def _report_problems(problems: Iterable[Problem]) -> None:
         _err(str(problem))
 
 
-def _reason(graph, cache_dir: Path | None = None, version: str | None = None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+def _reason(graph: Graph | Iterable[Triple], cache_dir: Path | None = None,
+            version: str | None = None) -> tuple[bool, str]:
     from .reasoning import check_consistency
 
     return check_consistency(graph, cache_dir=cache_dir, version=version)
@@ -269,11 +279,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         cache = None
     consistent, detail = (True, "skipped") if args.no_reason else _reason(result.build.merged(), cache, version)
     reasoned = time.perf_counter()
-    rows = summary(result)
-    rows.append(("OWL consistency (HermiT)", "consistent" if consistent and detail != "skipped" else detail if consistent else "INCONSISTENT"))  # type: ignore[arg-type]
-    rows.append(("seconds: load, build, validate", f"{validated - started:.1f}"))  # type: ignore[arg-type]
+    rows: list[tuple[str, int | str]] = list(summary(result))
+    rows.append(("OWL consistency (HermiT)",
+                 "consistent" if consistent and detail != "skipped" else detail if consistent else "INCONSISTENT"))
+    rows.append(("seconds: load, build, validate", f"{validated - started:.1f}"))
     if not args.no_reason:
-        rows.append(("seconds: OWL consistency", f"{reasoned - validated:.1f}"))  # type: ignore[arg-type]
+        rows.append(("seconds: OWL consistency", f"{reasoned - validated:.1f}"))
     width = max(len(k) for k, _ in rows)
     for k, val in rows:
         print(f"{k.ljust(width)}  {val}")
@@ -296,6 +307,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .incremental import fast_validate
 
     path: Path | None = args.path
+    graph: Graph | set[Triple]
     if path is not None and (path.is_file() or (path.suffix.lower() in RDF_SUFFIXES and not path.is_dir())):
         graph = _load_rdf(path)
         violations = fast_validate(graph)
@@ -315,7 +327,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if errors or not consistent else EXIT_OK
 
 
-def _graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _graph(args: argparse.Namespace) -> Graph:
     if args.command in ("show", "timeline") and (args.endpoint or args.query_url):
         from .remote import DEFAULT_GRAPH, fetch_graph
 
@@ -330,7 +342,7 @@ def _graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_facts(getattr(args, "facts", None))[1].merged_graph()
 
 
-def _as_of(text: str | None):  # type: ignore[no-untyped-def]
+def _as_of(text: str | None) -> PartialDate | None:
     if text is None:
         return None
     from .dates import DateFormatError, parse_date
@@ -373,7 +385,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _local_graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _local_graph(args: argparse.Namespace) -> Union[Graph, pyoxigraph.Store]:
     """The graph ``query`` reads: an Oxigraph store (default) or an rdflib Graph (``--engine rdflib``)."""
     if args.store is not None:
         from .store import open_store

@@ -117,13 +117,16 @@ def test_a_new_article_in_facts_leaves_the_golden_tests_green(tmp_path):
     assert answer.returncode == 0, answer.stderr
     assert "coastal-forum-meeting-3" in answer.stdout and "2025-03-10" in answer.stdout
 
-    # Golden tests of query rows, the build summary and the README's figures, run in the grown copy.
+    # Golden tests run in the grown copy: the build summary, every named query's rows (tests/goldens) and
+    # the answers of the query tests read from the seed texts.
     env = cli_env()
     env["PYTHONPATH"] = env["PYTHONPATH"].replace(str(ROOT), str(checkout))
     env.pop("CUSTOMS_KG_FACTS", None)
     golden = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
                              "tests/test_build.py::test_build_prints_summary_and_writes_turtle_and_trig",
-                             "tests/test_queries.py", "tests/test_show_timeline.py"],
+                             "tests/test_goldens.py", "tests/test_queries.py::test_competency_question_answer",
+                             "-k", "summary or q- or competency"],
                             cwd=checkout, capture_output=True, text=True, env=env, timeout=900)
     assert golden.returncode == 0, golden.stdout[-3000:] + golden.stderr[-2000:]
-    assert re.search(r"^\d+ passed", golden.stdout.splitlines()[-1]), golden.stdout[-500:]
+    passed = re.match(r"(\d+) passed", golden.stdout.splitlines()[-1])
+    assert passed and int(passed.group(1)) >= 60, golden.stdout[-500:]
