@@ -114,7 +114,7 @@ def step_validate(facts: Path, work: Path, impl: str) -> dict[str, Any]:
 
     _f, built = build_graph(facts)
     if impl == "project":
-        from graph_builder.incremental import fast_validate  # the validator `customs-kg build` uses
+        from graph_builder.validate_engine import fast_validate  # the validator `customs-kg build` uses
 
         triples = built.merged()
         seconds, out = _timed(lambda: fast_validate(triples, built.origins))

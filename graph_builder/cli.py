@@ -263,7 +263,7 @@ def _check_build_outputs(args: argparse.Namespace) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
-    from .incremental import cache_folder, cache_usable
+    from .cache import cache_folder, cache_usable
     from .paths import default_facts_dir
     from .pipeline import build_and_validate, summary, write_outputs
 
@@ -304,7 +304,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .incremental import fast_validate
+    from .validate_engine import fast_validate
 
     path: Path | None = args.path
     graph: Graph | set[Triple]

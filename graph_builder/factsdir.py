@@ -3,7 +3,7 @@
 :class:`FactsDir` lists the files of a facts folder (``vocab/roles.yaml``,
 ``entities/*.yaml``, ``sources/*.yaml``) and reads them, and the articles'
 texts under ``texts/``, for :func:`graph_builder.facts.load_facts` and
-:func:`graph_builder.incremental.load_facts_cached` alike. A file is read only
+:func:`graph_builder.cache.load_facts_cached` alike. A file is read only
 when:
 
 * it lies inside the facts folder once every symbolic link is followed (a

@@ -30,7 +30,7 @@ class Result:
     build: Build
     merged_graph: Graph | None = None  # made from ``build`` when first asked for (see ``graph``)
     violations: list[Violation] = field(default_factory=list)
-    stats: Any = None  # graph_builder.incremental.Stats after an incremental build
+    stats: Any = None  # graph_builder.cache.Stats after an incremental build
 
     @property
     def graph(self) -> Graph:
@@ -53,7 +53,7 @@ class Result:
 def build_graph(facts_dir: Path | None = None, *, cache_dir: Path | None = None) -> tuple[Facts, Build]:
     """Load and build, without validation; with ``cache_dir``, through the incremental cache (same result)."""
     if cache_dir is not None:
-        from .incremental import Cache, build_cached, load_facts_cached
+        from .cache import Cache, build_cached, load_facts_cached
 
         cache = Cache(cache_dir)
         facts = load_facts_cached(facts_dir or default_facts_dir(), cache)
@@ -64,8 +64,8 @@ def build_graph(facts_dir: Path | None = None, *, cache_dir: Path | None = None)
 
 def open_facts(facts_dir: Path | None = None, *, cached: bool = True) -> tuple[Facts, Build]:
     """Load and build the facts folder (the default one when None) as every command reads it: through the
-    folder's incremental cache (:func:`graph_builder.incremental.cache_folder`) unless ``cached`` is false."""
-    from .incremental import cache_folder
+    folder's incremental cache (:func:`graph_builder.cache.cache_folder`) unless ``cached`` is false."""
+    from .cache import cache_folder
 
     folder = facts_dir or default_facts_dir()
     return build_graph(folder, cache_dir=cache_folder(folder) if cached else None)
@@ -86,7 +86,8 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
     if validator not in VALIDATORS:
         raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}")
     if cache_dir is not None and validator == "fast":
-        from .incremental import Cache, Stats, build_cached, load_facts_cached, validate_incremental
+        from .cache import Cache, Stats, build_cached, load_facts_cached
+        from .incremental import validate_incremental
 
         cache, stats = Cache(cache_dir), Stats()
         facts = load_facts_cached(facts_dir or default_facts_dir(), cache, stats)
@@ -99,7 +100,7 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
     if validator == "pyshacl":
         graph = built.merged_graph()
         return Result(facts, built, graph, shacl_validate(graph, built.origins))
-    from .incremental import fast_validate
+    from .validate_engine import fast_validate
 
     return Result(facts, built, None, fast_validate(built.merged(), built.origins))
 

@@ -247,7 +247,7 @@ def check_consistency(graph: Graph | Iterable[Triple], *, ontology_dir: Path | N
     """
     import owlready2
 
-    from .incremental import nt_lines
+    from .ntriples import nt_lines
 
     folder = ontology_dir or data_dir("ontology")
     sources = b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())  # blank nodes: not the parse
@@ -294,7 +294,7 @@ def _cached_verdict(cache_dir: Path | None, key: str) -> tuple[bool, str] | None
 def _keep_verdict(cache_dir: Path | None, key: str, verdict: tuple[bool, str]) -> None:
     if cache_dir is None:
         return
-    from .incremental import cache_unusable
+    from .cache import cache_unusable
     from .publish import write_atomic
 
     try:

@@ -27,7 +27,7 @@ from graph_builder import factsdir
 from graph_builder.errors import FactsError
 from graph_builder.facts import load_facts
 from graph_builder.factsdir import TEXT_MAX_BYTES, FactsDir
-from graph_builder.incremental import Cache, load_facts_cached
+from graph_builder.cache import Cache, load_facts_cached
 from test_bad_input import CORPUS, digest, previous_build
 
 LIMIT = TEXT_MAX_BYTES

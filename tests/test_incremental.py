@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from graph_builder.incremental import (Cache, Stats, build_cached, fast_validate, load_facts_cached,
-                                       pyshacl_results, run_sparql_checks, split_shapes, validate_incremental,
-                                       validation_store)
+from graph_builder.cache import Cache, Stats, build_cached, load_facts_cached
+from graph_builder.incremental import validate_incremental
+from graph_builder.validate_engine import (fast_validate, pyshacl_results, run_sparql_checks, split_shapes,
+                                           validation_store)
 from graph_builder.namespaces import ID, RDFS, SCHEMA, SH, TIME, XSD
 from graph_builder.pipeline import TRIG_NAME, TURTLE_NAME, build_and_validate, build_graph, write_outputs
 from graph_builder.reasoning import ontology_graph
@@ -274,7 +275,7 @@ def test_incremental_validation_of_injected_violations_in_a_generated_graph_equa
 
 
 def test_shapes_the_engine_is_not_verified_on_go_to_pyshacl(shapes, ontology):
-    from graph_builder.incremental import prepare
+    from graph_builder.validate_engine import prepare
 
     extra = Graph()
     for t in shapes:

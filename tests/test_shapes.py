@@ -356,12 +356,12 @@ def test_contract_query_with_str_answers_on_a_valid_fixture() -> None:
 
 
 # --------------------------------------------------------------------------
-# The fast validator (graph_builder.incremental.fast_validate) against pySHACL
+# The fast validator (graph_builder.validate_engine.fast_validate) against pySHACL
 # --------------------------------------------------------------------------
 
 def _pyshacl_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
     """pySHACL's top-level results: (focus, path, constraint component, severity, source shape), in N-Triples."""
-    from graph_builder.incremental import nt_term
+    from graph_builder.ntriples import nt_term
 
     _c, report, _t = validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
                               advanced=True, allow_warnings=True)
@@ -377,7 +377,8 @@ def _pyshacl_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
 def _fast_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
     """The fast validator's top-level results, in the same form: the engine for the core shapes, Oxigraph
     for the sh:sparql constraints."""
-    from graph_builder.incremental import nt_lines, prepare, validation_store
+    from graph_builder.ntriples import nt_lines
+    from graph_builder.validate_engine import prepare, validation_store
 
     prep = _prepared()
     assert prep.engine is not None, "the project's shapes are no longer all run by the fast engine"
@@ -395,7 +396,7 @@ def _fast_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
 
 @lru_cache(maxsize=1)
 def _prepared():  # type: ignore[no-untyped-def]
-    from graph_builder.incremental import prepare
+    from graph_builder.validate_engine import prepare
 
     return prepare(shapes_graph(), ontology_graph())
 
@@ -404,7 +405,7 @@ def _prepared():  # type: ignore[no-untyped-def]
 def test_fast_validator_gives_pyshacls_results_on_every_fixture(path: Path) -> None:
     """Same (focus, path, component, severity, shape) top-level results, and the same located results with
     pySHACL's nested sh:detail results, messages and values (graph_builder.validate.shacl_validate)."""
-    from graph_builder.incremental import fast_validate
+    from graph_builder.validate_engine import fast_validate
     from graph_builder.validate import shacl_validate
 
     data = parse_fixture(path)
