@@ -38,9 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .errors import UsageError
 from .facts import ISO_3166_ALPHA2
 from .paths import default_facts_dir
+from .schema import KINDS, Written
 
 MANIFEST = "synth-manifest.json"
 FIRST_YEAR, LAST_YEAR = 1985, 2024
@@ -155,6 +158,24 @@ class Entity:
         return "\n".join(lines) + "\n"
 
 
+def _check_statement(body: list[str]) -> None:
+    """``body`` uses a kind of graph_builder.schema with only its fields, and every required one."""
+    kind, _, rest = body[0].partition(": ")
+    declared = KINDS.get(kind)
+    if declared is None:
+        raise ValueError(f"synth: '{kind}' is not a statement kind of graph_builder.schema")
+    if declared.written is Written.MAPPING:
+        mapping = yaml.load(rest, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        names = set(mapping) if isinstance(mapping, dict) else set()
+    else:
+        names = {line.partition(":")[0] for line in body[1:] if not line[:1].isspace()}  # not a list's items
+    fields = {f.name for f in declared.fields}
+    unknown, missing = names - fields, {f.name for f in declared.fields if f.required} - names
+    if unknown or missing:
+        raise ValueError(f"synth: a {kind} statement with {sorted(unknown)} unknown and {sorted(missing)} missing")
+
+
+
 class Article:
     """One source article: its metadata, its sentences (the text) and its statements (YAML)."""
 
@@ -175,7 +196,9 @@ class Article:
         return sentence
 
     def state(self, quotes: list[str], body: list[str]) -> None:
-        """A statement: ``body`` is its kind line and fields, each 'key: value' (4-space indented)."""
+        """A statement: ``body`` is its kind line and fields, each 'key: value' (4-space indented), written
+        only with the fields graph_builder.schema declares for its kind (checked here)."""
+        _check_statement(body)
         head = "  - quote:" + (" " + q(quotes[0]) if len(quotes) == 1 else "\n" + "".join(f"      - {q(s)}\n" for s in quotes).rstrip("\n"))
         self.statements.append(head + "\n" + "".join(f"    {line}\n" for line in body))
 
@@ -335,6 +358,12 @@ class _Generator:
                 art.state([s], [f"founded: {{org: {rilo.key}, date: {q(date)}}}"])
                 art.state([s], [f"located: {{entity: {rilo.key}, place: {self.city(code, 2)}}}"])
                 art.state([s], [f"alias: {{entity: {rilo.key}, text: {q(f'RILO {i}-{j}')}, lang: en}}"])
+            s = art.say(f"The CCO-{i} is an intergovernmental organization of customs administrations "
+                        f"with {p.rilos_per_igo} Regional Intelligence Liaison Offices.")
+            art.state([s], [f"description: {{entity: {igo.key}, text: "
+                            f"{q('an intergovernmental organization of customs administrations')}}}"])
+            art.state([s], [f"stated_count: {{entity: {igo.key}, count: {p.rilos_per_igo}, "
+                            f"of: {q('Regional Intelligence Liaison Offices')}}}"])
             platform = self.add("things", Entity(f"org-{i:04d}-platform", "InformationPlatform",
                                                  f"Enforcement Network {i}", aliases={"en": [f"EN{i}"]}))
             s = art.say(f"The RILOs of the CCO-{i} exchange information through the Enforcement Network {i} (EN{i}).")

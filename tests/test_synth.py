@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,23 @@ def test_cli_synth_rejects_bad_arguments(tmp_path, args):
     assert proc.returncode == 2, proc.stderr
     assert (foreign / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert not (tmp_path / "out").exists()
+
+
+def test_synthetic_facts_state_every_kind_of_the_schema(synth_10k):
+    from graph_builder.facts import load_facts
+    from graph_builder.schema import KINDS
+
+    facts = load_facts(synth_10k[0])
+    assert {st.kind for st in facts.statements} == set(KINDS)
+
+
+@pytest.mark.parametrize("body,error", [
+    (["founded: {org: x, date: \"1990\", where: y}"], "['where'] unknown"),
+    (["membership: m", "member: a", "organization: b"], "['role'] missing"),
+    (["meeting: m"], "'meeting' is not a statement kind"),
+])
+def test_synth_writes_only_what_the_schema_declares(body, error):
+    from graph_builder.synth import Article
+
+    with pytest.raises(ValueError, match=re.escape(error)):
+        Article("a", "A", None, None).state(["One sentence of the article."], body)
