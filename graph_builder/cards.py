@@ -20,6 +20,7 @@ from .build import statement_iri
 from .dates import PartialDate, parse_date
 from . import iris
 from .iris import local_name
+from .numbering import missing_numbers, number_ranges
 from .namespaces import CKG, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
 from .textsafe import delimited, markdown_text, terminal_lines
 
@@ -399,19 +400,10 @@ def _numbering_gaps(r: _Reader, node: Node) -> list[str]:
             for pos in r.g.objects(meeting, SCHEMA.position):
                 by_series.setdefault(series, set()).add(int(str(pos)))
     for series, numbers in sorted(by_series.items(), key=lambda kv: str(kv[0])):
-        missing = sorted(set(range(min(numbers), max(numbers) + 1)) - numbers)
+        missing = missing_numbers(numbers)
         if not missing:
             continue
-        runs: list[str] = []
-        start = prev = missing[0]
-        for n in [*missing[1:], None]:
-            if n is not None and n == prev + 1:
-                prev = n
-                continue
-            runs.append(str(start) if start == prev else f"{start}–{prev}")
-            if n is not None:
-                start = prev = n
-        notes.append(f"{r.label(series)}: no meeting numbered {', '.join(runs)} is recorded "
+        notes.append(f"{r.label(series)}: no meeting numbered {number_ranges(missing)} is recorded "
                      f"(the graph knows {', '.join(str(n) for n in sorted(numbers))})")
     return notes
 

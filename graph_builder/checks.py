@@ -64,6 +64,7 @@ from rdflib.term import Node
 
 from .build import TYPE_CLASSES, Build
 from .iris import entity_of
+from .numbering import missing_numbers, number_ranges
 from .validate import Violation
 from .dates import PartialDate
 from .errors import UsageError, display_path
@@ -152,20 +153,6 @@ def _loc(st: Statement, field: str | None = None) -> Loc:
 
 def _loc_order(loc: Loc) -> tuple[str, int]:
     return (loc.file, loc.line)
-
-
-def _ranges(numbers: Iterable[int]) -> str:
-    """``[13, 14, ..., 23, 29]`` -> ``"13–23, 29"``."""
-    nums = sorted(set(numbers))
-    parts: list[str] = []
-    i = 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        parts.append(str(nums[i]) if i == j else f"{nums[i]}–{nums[j]}")
-        i = j + 1
-    return ", ".join(parts)
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -558,18 +545,15 @@ def _check_meeting_number_gaps(ctx: _Context) -> Iterator[Finding]:
                 series[parent][st.values.number("number")].append(st)
     for key, numbered in sorted(series.items()):
         known = sorted(numbered)
-        missing: list[int] = []
-        around: list[Statement] = []
-        for before, after in zip(known, known[1:]):
-            if after > before + 1:
-                missing.extend(range(before + 1, after))
-                around += numbered[before] + numbered[after]
+        missing = missing_numbers(known)
         if not missing:
             continue
+        around = [st for before, after in zip(known, known[1:]) if after > before + 1
+                  for st in numbered[before] + numbered[after]]
         meetings = "meeting" if len(missing) == 1 else "meetings"
         yield ctx.finding(
             "meeting-number-gap", "warning",
-            f"{key}: no source tells of {meetings} {_ranges(missing)} (known: {_ranges(known)})",
+            f"{key}: no source tells of {meetings} {number_ranges(missing)} (known: {number_ranges(known)})",
             [key] + [st.subject for st in around], [_loc(st, "number") for st in around])
 
 
