@@ -39,9 +39,9 @@ The checks (id, severity):
 ========================== ========= ===============================================
 
 A defect is reported once. A rule query whose header names the shapes it
-restates (``# Shape: ckgsh:Membership-source``) reports only the nodes those
+restates (``# Shape: ckgsh:Claim-reachesSource``) reports only the nodes those
 shapes do not: a membership without a source is one ``shacl-violation`` of
-``ckgsh:Membership-source``, not also a row of
+``ckgsh:Claim-reachesSource``, not also a row of
 ``queries/checks/membership-without-source-violation.rq``.
 
 Locations point at the line to read or edit: the field at fault (a date, a
