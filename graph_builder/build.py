@@ -184,6 +184,8 @@ class _Builder:
             self.base(node, RDF.type, ORG.Role)
             self.base(node, RDF.type, SKOS.Concept)
             self.base(node, SKOS.inScheme, ROLE_SCHEME)
+            if role.single_holder:
+                self.base(node, RDF.type, CKG.SingleHolderRole)
             self.labels(node, role.names, role.loc, kind="Role")
 
     def entities(self) -> None:

@@ -75,10 +75,6 @@ SEVERITIES = ("error", "warning", "info")
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 FAIL_ON = ("error", "warning", "never")
 
-# Posts one holder at a time holds; deputies, vice-chairs, members and contact
-# points can be several at once.
-SINGLE_HOLDER_ROLES = frozenset({"chair", "head", "director", "secretary-general"})
-
 Day = tuple[int, int, int]
 _NEVER: Day = (0, 0, 0)
 _EVER: Day = (9999, 12, 31)
@@ -281,7 +277,7 @@ def _check_overlapping_tenures(ctx: _Context) -> Iterator[Finding]:
                         f"{'overlap' if definite else 'can overlap'} ({a.key}: {a.describe()}; {b.key}: {b.describe()}): "
                         "one tenure stated twice, or two sources giving it different dates?",
                         (org, a.member, a.key, b.key), (a.st.loc, b.st.loc))
-                elif role in SINGLE_HOLDER_ROLES:
+                elif ctx.facts.roles[role].single_holder if role in ctx.facts.roles else False:
                     if definite:
                         yield ctx.finding(
                             "overlapping-tenures", "error",

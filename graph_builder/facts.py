@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Mapping, TypeVar, Union
 from .dates import DateFormatError, PartialDate, definitely_before, parse_date
 from .errors import FactsError, Problem
 from .factsdir import TEXT_MAX_BYTES, FactsDir, Listing, file_kind
-from .schema import ENTITY_TYPES, KINDS, ORG_TYPES, Field, FieldType, Kind, Written
+from .schema import ENTITY_TYPES, KINDS, ORG_TYPES, ROLE_HOLDERS, Field, FieldType, Kind, Written
 from .yamlload import YMap, YSeq, YStr, YValue, decode_utf8, line_of, load_yaml
 
 # Whole-value patterns: always applied with fullmatch ('$' also matches before a final newline).
@@ -72,6 +72,7 @@ class Role:
     key: str
     names: Names
     loc: Loc
+    single_holder: bool = False  # `holders: one`: one holder at a time (Chair, Head, ...)
 
 
 @dataclass(frozen=True)
@@ -574,18 +575,25 @@ def _load_roles(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDir
         if not isinstance(item, YMap):
             out.add(file, line_of(item, 1), "roles", "each role is a mapping with id and name")
             continue
-        _check_fields(item, ("id", "name", "aliases", "note"), file, out, "a role")
+        _check_fields(item, ("id", "name", "aliases", "holders", "note"), file, out, "a role")
         try:
             key = _key_syntax(_get(item, "id"))
         except _Bad as exc:
             out.add(file, item.line, "id", str(exc))
             continue
         names = _names(item, ctx, out, f"role '{key}'")
+        holders = _get(item, "holders")
+        single = False
+        if holders is not None:
+            try:
+                single = _choice(ROLE_HOLDERS)(holders, ctx) == "one"
+            except _Bad as exc:
+                out.add(file, line_of(holders, item.line), "holders", str(exc))
         loc = Loc(file, item.line)
         if _claim_duplicate("role/" + key, loc, facts.declared, out, "role"):
             continue
         if names:
-            facts.roles[key] = Role(key, names, loc)
+            facts.roles[key] = Role(key, names, loc, single)
 
 
 def _claim_duplicate(key: str, loc: Loc, seen: dict[str, tuple[Loc, str]], out: _Collector, what: str) -> bool:

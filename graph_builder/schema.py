@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = "2026-12-07.1"
+SCHEMA_VERSION = "2026-12-07.2"
 
 # --- Entity types --------------------------------------------------------------------
 
@@ -59,6 +59,7 @@ ELECTION_KINDS = ("election", "re-election", "appointment", "candidacy")
 OUTCOME_ACTIONS = ("agreed", "approved", "adopted", "established", "reached", "proposed", "to-be-approved", "appointed")
 COUNT_RELATIONS = ("attendee", "member")
 FREQUENCIES = ("annual",)
+ROLE_HOLDERS = ("one", "several")  # a role's `holders` (facts/vocab/roles.yaml): one at a time, or several
 
 
 class FieldType(Enum):
