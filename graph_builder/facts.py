@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator, Mapping, TypeVar, Union
 from .dates import DateFormatError, PartialDate, definitely_before, parse_date
 from .errors import FactsError, Problem
 from .factsdir import TEXT_MAX_BYTES, FactsDir, Listing, file_kind
+from .quotes import nearest_sentence
 from .schema import ENTITY_TYPES, KINDS, ORG_TYPES, ROLE_HOLDERS, Field, FieldType, Kind, Written
 from .yamlload import YMap, YSeq, YStr, YValue, decode_utf8, line_of, load_yaml
 
@@ -775,7 +776,7 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
                 out.add(file, line_of(q, item.line), "quote", str(exc))
                 continue
             if norm_text is not None and _norm_ws(text) not in norm_text:
-                out.add(file, line_of(q, item.line), "quote", "this sentence does not occur in the source text (check spelling and punctuation)")
+                out.add(file, line_of(q, item.line), "quote", nearest_sentence(_norm_ws(text), norm_text))
             quotes.append(_norm_ws(text))
     head = item[kinds[0]]
     values: dict[str, Value] = {}

@@ -111,7 +111,17 @@ SRC = "sources/example-source.yaml"
     ('number: "7"', "number: 0101", f"{SRC}:10: error: event.number: '0101' is not a positive whole number (a leading zero reads as octal in YAML 1.1; write the plain number)"),
     ("  - quote: Ivan Petrov was elected Chair of the Example Committee.\n", "  - note: no quote\n",
      f"{SRC}:13: error: quote: missing quote: every statement quotes the sentence of its source that states it"),
-    ("Ivan Petrov was elected Chair", "Ivan Petrov was chosen as Chair", f"{SRC}:13: error: quote: this sentence does not occur in the source text (check spelling and punctuation)"),
+    ("Ivan Petrov was elected Chair", "Ivan Petrov was chosen as Chair",
+     f"{SRC}:13: error: quote: this sentence does not occur in the source text; the nearest sentence of the text "
+     "(89% alike) is “Ivan Petrov was elected Chair of the Example Committee.”: where the quote has “chosen as”, "
+     "the text has “elected”"),
+    ("Ivan Petrov was elected Chair of the Example", "Ivan Petrov was elected Chair of the Exmple",
+     f"{SRC}:13: error: quote: this sentence does not occur in the source text; the nearest sentence of the text "
+     "(99% alike) is “Ivan Petrov was elected Chair of the Example Committee.”: where the quote has “Exmple”, "
+     "the text has “Example”"),
+    ("Ivan Petrov was elected Chair of the Example Committee.", "Customs officers seized forty tonnes of tea.",
+     f"{SRC}:13: error: quote: this sentence does not occur in the source text, and no sentence of the text is "
+     "near it (is the quote from this article?)"),
     ("membership: petrov-chair", "membership: Petrov Chair", f"{SRC}:14: error: membership: 'Petrov Chair' is not a valid key: use lower-case ASCII letters and digits joined by single '-'"),
     ("headline: Example", "headline: Exam\u202eple", f"{SRC}:4: error: source.headline: contains the invisible character U+202E; remove it"),
     ("headline: Example", "headline: Cafe\u0301", f"{SRC}:4: error: source.headline: is not in Unicode NFC form; re-type it or normalize it to NFC"),
@@ -274,3 +284,18 @@ def test_a_text_that_is_not_utf8_is_located_in_the_text(tmp_path):
     (root / "texts" / "example.txt").write_bytes(TEXT.encode().replace(b"Kazan", b"Kaz\xe0n"))
     assert problems(root) == [f"{root}/texts/example.txt:1: error: encoding: byte 0xe0 is not valid UTF-8; "
                               "save the file as UTF-8"]
+
+
+def test_a_quote_that_differs_in_a_lookalike_character_names_both(tmp_path):
+    """A straight apostrophe against the text's curly one cannot be seen: the message names both."""
+    sentence = "Ivan Petrov was elected Chair of the Example Committee."
+    text = TEXT.replace(sentence, "Ivan Petrov was elected the Committee\u2019s Chair \u2014 a first.")
+    source = SOURCE.replace(sentence, "Ivan Petrov was elected the Committee's Chair - a first.")
+    root = make_facts(tmp_path, source=source, extra={"texts/example.txt": text})
+    found = [p.replace(str(root) + "/", "") for p in problems(root)]
+    assert found == [
+        f"{SRC}:13: error: quote: this sentence does not occur in the source text; the nearest sentence of the text "
+        "(96% alike) is “Ivan Petrov was elected the Committee\u2019s Chair \u2014 a first.”: where the quote has "
+        "“Committee's”, the text has “Committee\u2019s” (\u2019 U+2019 RIGHT SINGLE QUOTATION MARK, not ' U+0027 "
+        "APOSTROPHE); where the quote has “-”, the text has “\u2014” (\u2014 U+2014 EM DASH, not - U+002D "
+        "HYPHEN-MINUS)"]

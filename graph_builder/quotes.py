@@ -1,0 +1,71 @@
+"""A quote that is not in its source text, explained in the curator's terms.
+
+:func:`nearest_sentence` finds the sentence of the text the quote is nearest
+to, and says where the two differ, word by word: "where the quote has
+“named”, the text has “elected”". Characters that look alike but differ (a
+straight ' and a curly ’, a hyphen and a dash) are named with their code
+points, since they cannot be told apart on screen.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+# A sentence ends at . ! ? or … (and any closing quotes or brackets), before a space.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
+# Below this likeness the text has no sentence near the quote.
+MIN_LIKENESS = 0.6
+_SHOWN_DIFFERENCES = 3
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text whose white space is already one space each."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _char(c: str) -> str:
+    return f"{c} U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}"
+
+
+def _lookalikes(ours: str, theirs: str) -> str:
+    """`` (’ U+2019 ..., not ' U+0027 ...)`` when two words of one length differ only in characters that look alike."""
+    if len(ours) != len(theirs):
+        return ""
+    pairs = [(a, b) for a, b in zip(ours, theirs) if a != b]
+    if not pairs or any(unicodedata.normalize("NFKD", a).isalnum() and unicodedata.normalize("NFKD", b).isalnum()
+                        for a, b in pairs):
+        return ""
+    named = dict.fromkeys(f"{_char(b)}, not {_char(a)}" for a, b in pairs)
+    return " (" + "; ".join(named) + ")"
+
+
+def _differences(quote: str, sentence: str) -> list[str]:
+    ours, theirs = quote.split(" "), sentence.split(" ")
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        a, b = " ".join(ours[i1:i2]), " ".join(theirs[j1:j2])
+        if tag == "replace":
+            out.append(f"where the quote has “{a}”, the text has “{b}”{_lookalikes(a, b)}")
+        elif tag == "delete":
+            out.append(f"the quote adds “{a}”")
+        elif tag == "insert":
+            out.append(f"the quote leaves out “{b}”")
+    return out
+
+
+def nearest_sentence(quote: str, text: str) -> str:
+    """What to tell a curator whose quote (white space folded) is not in the text (white space folded)."""
+    candidates = sentences(text)
+    scored = [(difflib.SequenceMatcher(None, quote, s, autojunk=False).ratio(), s) for s in candidates]
+    if not scored or max(scored)[0] < MIN_LIKENESS:
+        return ("this sentence does not occur in the source text, and no sentence of the text is near it "
+                "(is the quote from this article?)")
+    likeness, best = max(scored, key=lambda pair: pair[0])
+    diffs = _differences(quote, best)
+    more = len(diffs) - _SHOWN_DIFFERENCES
+    shown = "; ".join(diffs[:_SHOWN_DIFFERENCES]) + (f"; and {more} more" if more > 0 else "")
+    return (f"this sentence does not occur in the source text; the nearest sentence of the text "
+            f"({round(likeness * 100)}% alike) is “{best}”" + (f": {shown}" if shown else ""))
