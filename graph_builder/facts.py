@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, TypeVar, Union
 
 from .dates import DateFormatError, PartialDate, definitely_before, parse_date
-from .errors import FactsError, Problem
+from .errors import FactsError, Problem, display_path
 from .factsdir import TEXT_MAX_BYTES, FactsDir, Listing, file_kind
 from .quotes import nearest_sentence
-from .schema import ENTITY_TYPES, KINDS, ORG_TYPES, ROLE_HOLDERS, Field, FieldType, Kind, Written
+from .schema import ENTITY_TYPES, EVENT_TYPES, KINDS, ORG_TYPES, ROLE_HOLDERS, Field, FieldType, Kind, Written
 from .yamlload import YMap, YSeq, YStr, YValue, decode_utf8, line_of, load_yaml
 
 # Whole-value patterns: always applied with fullmatch ('$' also matches before a final newline).
@@ -234,6 +234,7 @@ class ParsedFile:
     refs: list[Ref] = field(default_factory=list)          # the keys it uses, checked when all files are read
     problems: list[Problem] = field(default_factory=list)
     declared: dict[str, tuple[Loc, str]] = field(default_factory=dict)  # keys it declares: where, and as what
+    failed: set[str] = field(default_factory=set)  # keys of its statements that failed (their errors are given)
 
 
 # --------------------------------------------------------------------------
@@ -749,7 +750,20 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
         st = _load_statement(item, key, file, ctx, out, norm_text)
         if st is not None:
             facts.statements.append(st)
+        else:
+            facts.failed.update(_statement_key(item))
     _defer_refs(ctx, facts)
+
+
+def _statement_key(item: YValue) -> list[str]:
+    """The key a statement that failed was about (a claim's own key, or the entity of an `event:`), if readable."""
+    if not isinstance(item, YMap):
+        return []
+    for name, kind in KINDS.items():
+        head = _get(item, name)
+        if kind.written is not Written.MAPPING and isinstance(head, YStr) and KEY_RE.fullmatch(head):
+            return [str(head)]
+    return []
 
 
 def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Collector, norm_text: str | None) -> Statement | None:
@@ -844,10 +858,12 @@ def _check_statement_dates(st: Statement, out: _Collector) -> None:
             out.add(st.loc.file, q.line, f"{st.kind}.quantities", f"quantity '{q['id']}' has min above max")
 
 
-def _resolve_refs(facts: Facts, refs: Iterable[Ref], out: _Collector) -> None:
+def _resolve_refs(facts: Facts, refs: Iterable[Ref], failed: set[str], out: _Collector) -> None:
     elections = facts.claim_keys("election")
     memberships = facts.claim_keys("membership")
     for ref in refs:
+        if ref.key in failed:
+            continue  # the statement of that key failed, and said why: no second error where it is used
         if ref.allowed == "role":
             if ref.key not in facts.roles:
                 near = [r for r in facts.roles if r == ref.key.lower()]
@@ -878,11 +894,33 @@ def _resolve_refs(facts: Facts, refs: Iterable[Ref], out: _Collector) -> None:
         _check_same_claim(key, sts, ("kind", "role", "organization"), out)
 
 
-def _cross_checks(facts: Facts, refs: Iterable[Ref], out: _Collector) -> None:
+def _cross_checks(facts: Facts, refs: list[Ref], failed: set[str], out: _Collector) -> None:
     """The checks that need every file loaded: references, keys across kinds, the bodies' structure."""
-    _resolve_refs(facts, refs, out)
+    _resolve_refs(facts, refs, failed, out)
+    if not out.problems:  # a source that could not be read would make each of its events look unstated
+        _check_events_stated(facts, refs, failed, out)
     _check_key_kinds(facts, out)
     _check_structure(facts, out)
+
+
+def _check_events_stated(facts: Facts, refs: list[Ref], failed: set[str], out: _Collector) -> None:
+    """A meeting, session or operation declared in an entities file needs an `event:` statement of a source:
+    say which one to add, and where the event is mentioned."""
+    stated = {st.subject for st in facts.statements if st.kind == "event"}
+    source_files = {src.loc.file for src in facts.sources.values()}
+    mentioned: dict[str, Ref] = {}
+    for ref in refs:
+        if ref.file in source_files:
+            mentioned.setdefault(ref.key, ref)
+    for key, entity in facts.entities.items():
+        if entity.type not in EVENT_TYPES or key in stated or key in failed:
+            continue
+        where = mentioned.get(key)
+        into = (f"to {display_path(where.file)}, which mentions it at line {where.line}" if where is not None
+                else "to the source file of that article")
+        out.add(entity.loc.file, entity.loc.line, "id",
+                f"no source states the {entity.type.lower()} '{key}': add a statement 'event: {key}' quoting the "
+                f"sentence that reports it {into}, or remove the entity")
 
 
 _ARTICLES = {"entity": "an entity", "source": "a source", "membership": "a membership", "election": "an election",
@@ -1024,10 +1062,12 @@ def resolve(root: Path, files: Iterable[ParsedFile], listing: Listing | None = N
         out.problems.extend(listing.problems)
     seen: dict[str, tuple[Loc, str]] = {}
     refs: list[Ref] = []
+    failed: set[str] = set()
     for parsed in files:
         facts.files.append(parsed.path)
         out.problems.extend(parsed.problems)
         refs.extend(parsed.refs)
+        failed |= parsed.failed
         repeated = set()
         for key, (loc, what) in parsed.declared.items():
             if not _claim_duplicate(key, loc, seen, out, what):
@@ -1037,7 +1077,7 @@ def resolve(root: Path, files: Iterable[ParsedFile], listing: Listing | None = N
         facts.entities.update((k, v) for k, v in parsed.entities.items() if k not in repeated)
         facts.sources.update((k, v) for k, v in parsed.sources.items() if k not in repeated)
         facts.statements.extend(st for st in parsed.statements if st.source not in repeated)
-    _cross_checks(facts, refs, out)
+    _cross_checks(facts, refs, failed, out)
     if not facts.sources and not out.problems:
         out.add(str(root / "sources"), 0, "sources", "no source files: every fact needs a source")
     if out.problems:
