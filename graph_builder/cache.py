@@ -23,7 +23,7 @@ import os
 import pickle
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,15 @@ from rdflib import Literal, URIRef
 from . import __version__
 from .build import Build, build_shared, build_source, memberships_by_election, merge, source_graph_iri
 from .errors import FactsError, Problem
-from .facts import Facts, ParsedFile, check_folder, loading_order, parse_file, resolve
+from .facts import (Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
+                    parse_file, resolve)
 from .factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
 from .publish import describe_os_error, private_file, sweep, write_atomic
 from .schema import SCHEMA_VERSION
 from .yamlload import YStr
 
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 copyreg.pickle(YStr, lambda s: (YStr, (str(s), s.line, s.quoted)))
 
 
@@ -49,8 +50,11 @@ def sha256_hex(data: bytes) -> str:
 
 
 # What a cached parse or build depends on: the schema of the statement kinds (its version changes with a
-# kind, a field or the RDF a kind produces), the release, and the layout of the cache itself.
-_CODE_SHA = sha256_hex(f"schema {SCHEMA_VERSION}; customs-kg {__version__}; cache {CACHE_VERSION}".encode())
+# kind, a field or the RDF a kind produces), the release, the layout of the cache itself, and the fields of
+# the records it pickles (a record that gained a field is never read from an older entry).
+_LAYOUT = repr([(cls.__name__, [f.name for f in fields(cls)])
+                for cls in (ParsedFile, Statement, Entity, Source, Role, Names, Loc, Ref, Build)])
+_CODE_SHA = sha256_hex(f"schema {SCHEMA_VERSION}; customs-kg {__version__}; cache {CACHE_VERSION}; {_LAYOUT}".encode())
 
 
 def validation_sha() -> str:

@@ -238,6 +238,20 @@ def _reason(graph: Graph | Iterable[Triple], cache_dir: Path | None = None,
     return check_consistency(graph, cache_dir=cache_dir, version=version)
 
 
+def _facts(args: argparse.Namespace) -> Path:
+    """The facts folder a command reads: the one given, else ``$CUSTOMS_KG_FACTS``, the checkout's or the
+    installed copy, said on stderr (a curator sees which copy their edits went to)."""
+    from .errors import display_path
+    from .paths import facts_folder
+
+    given = getattr(args, "facts", None) or (getattr(args, "path", None) if args.command == "validate" else None)
+    if given is not None:
+        return Path(given)
+    folder, why = facts_folder()
+    _err(f"reading the facts in {display_path(str(folder))} ({why})")
+    return folder
+
+
 def _reading(args: argparse.Namespace) -> list[Path]:
     """What a command reads (its facts folder, or its --data file): no output may replace or lie inside it."""
     if getattr(args, "data", None):
@@ -264,13 +278,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     import time
 
     from .cache import cache_folder, cache_usable
-    from .paths import default_facts_dir
     from .pipeline import build_and_validate, summary, write_outputs
 
     started = time.perf_counter()
     _check_build_outputs(args)
-    cache = None if args.no_cache else cache_folder(args.facts or default_facts_dir())
-    result = build_and_validate(args.facts, cache_dir=cache)
+    facts = _facts(args)
+    cache = None if args.no_cache else cache_folder(facts)
+    result = build_and_validate(facts, cache_dir=cache)
     validated = time.perf_counter()
     _report_problems(result.facts.warnings)
     _report_violations(result.violations)
@@ -314,7 +328,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         from .pipeline import build_and_validate
 
-        result = build_and_validate(path)
+        result = build_and_validate(_facts(args))
         _report_problems(result.facts.warnings)
         graph, violations = result.build.merged(), result.violations
     _report_violations(violations)
@@ -339,7 +353,7 @@ def _graph(args: argparse.Namespace) -> Graph:
         return _load_rdf(args.data)
     from .pipeline import open_facts
 
-    return open_facts(getattr(args, "facts", None))[1].merged_graph()
+    return open_facts(_facts(args))[1].merged_graph()
 
 
 def _as_of(text: str | None) -> PartialDate | None:
@@ -354,7 +368,7 @@ def _as_of(text: str | None) -> PartialDate | None:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import NamedQuery, all_queries, find_query, parse_params, run
+    from .query import NamedQuery, all_queries, bind_params, find_query, parse_params, run
     from .results import format_rows
 
     if args.list:
@@ -380,6 +394,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         rows = run_remote(_endpoint(args), q, params, graph=DEFAULT_GRAPH if args.graph is None else args.graph,
                           timeout=args.timeout, allow_remote=args.allow_remote, max_answer_mb=args.max_answer)
     else:
+        bind_params(q, params)  # a parameter at fault is said before the facts are read
         rows = run(_local_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
     sys.stdout.write(format_rows(rows, args.format, raw=args.raw))
     return EXIT_OK
@@ -405,7 +420,7 @@ def _local_graph(args: argparse.Namespace) -> Union[Graph, pyoxigraph.Store]:
     from .pipeline import open_facts
     from .store import memory_store
 
-    return memory_store(open_facts(getattr(args, "facts", None))[1].quads())
+    return memory_store(open_facts(_facts(args))[1].quads())
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -445,7 +460,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import main_check
 
-    code, report = main_check(args.facts, args.fail_on, args.format, args.raw)
+    code, report = main_check(_facts(args), args.fail_on, args.format, args.raw)
     sys.stdout.write(report)
     return code
 
@@ -459,7 +474,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         check_output_folder(args.out, "export", _reading(args))
     elif args.out is not None:
         check_output_file(args.out, _reading(args))
-    _facts, built = open_facts(args.facts)
+    _loaded, built = open_facts(_facts(args))
     if args.out is None:
         export(built, args.format, None, args.graph_per_source)  # refuses a split without a folder
         sys.stdout.buffer.write(render(built, args.format, args.graph_per_source).encode("utf-8"))

@@ -2,7 +2,7 @@
 
 In a source checkout the folders sit at the top of the repository; in an
 installed package they are shipped as ``graph_builder/resources/<folder>``.
-``CUSTOMS_KG_FACTS`` overrides the default facts folder.
+``CUSTOMS_KG_FACTS`` overrides the default facts folder; inside a checkout its ``facts/`` is the default.
 """
 
 from __future__ import annotations
@@ -46,7 +46,36 @@ def queries_dir() -> Path:
     return data_dir("queries")
 
 
-def default_facts_dir() -> Path:
-    """The bundled facts, or ``$CUSTOMS_KG_FACTS``."""
+def checkout_facts(start: Path) -> Path | None:
+    """The ``facts/`` folder of the checkout ``start`` lies in (``start`` or a folder above it), if any: a
+    folder named ``facts`` holding ``sources/`` and ``entities/`` or ``vocab/``."""
+    for folder in (start, *start.parents):
+        candidate = folder / "facts"
+        if (candidate / "sources").is_dir() and ((candidate / "entities").is_dir() or (candidate / "vocab").is_dir()):
+            return candidate
+    return None
+
+
+def facts_folder() -> tuple[Path, str]:
+    """The facts folder a command reads when none is given, and why that one.
+
+    ``$CUSTOMS_KG_FACTS``; else the ``facts/`` folder of the checkout the working
+    directory lies in (so a curator's edits take effect whatever copy of the
+    package is installed); else the facts the package runs from (the
+    repository's in an editable install, the copy installed with it otherwise).
+    """
     env = os.environ.get("CUSTOMS_KG_FACTS")
-    return Path(env) if env else data_dir("facts")
+    if env:
+        return Path(env), "$CUSTOMS_KG_FACTS"
+    here = checkout_facts(Path.cwd())
+    if here is not None:
+        return here, "the facts folder of this checkout"
+    shipped = _PACKAGE / "resources" / "facts"
+    if shipped.is_dir():
+        return shipped, "the copy installed with customs-kg"
+    return data_dir("facts"), "the facts folder of the checkout customs-kg runs from"
+
+
+def default_facts_dir() -> Path:
+    """The facts folder a command reads when none is given (see :func:`facts_folder`)."""
+    return facts_folder()[0]

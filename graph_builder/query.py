@@ -329,17 +329,22 @@ def run(graph: Graph | Any, q: NamedQuery, params: dict[str, str] | None = None,
     return work() if timeout is None else _in_child(q, timeout, work)
 
 
+def bind_params(q: NamedQuery, params: dict[str, str]) -> dict[Variable, Node]:
+    """The parameters as RDF terms of their declared types; a :class:`QueryError` for an unknown or ill-typed one."""
+    declared = {p.name: p for p in q.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise QueryError(f"query '{q.name}' has no parameter {', '.join(unknown)} (it has: {', '.join(declared) or 'none'})")
+    return {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
+
+
 def _run_now(graph: Graph | Any, q: NamedQuery, params: dict[str, str], allow_remote: bool, oxigraph: bool) -> Rows:
     """:func:`run` without the time limit: check, bind, evaluate."""
     if oxigraph:
         check_safe_text(q.text, allow_remote)  # the parse itself is only needed by rdflib's engine
     else:
         parsed = check_safe(q.text, allow_remote)
-    declared = {p.name: p for p in q.params}
-    unknown = sorted(set(params) - set(declared))
-    if unknown:
-        raise QueryError(f"query '{q.name}' has no parameter {', '.join(unknown)} (it has: {', '.join(declared) or 'none'})")
-    bindings = {Variable(name): bind_value(declared[name], raw) for name, raw in params.items()}
+    bindings = bind_params(q, params)
     if oxigraph:
         if allow_remote:
             try:

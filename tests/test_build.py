@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,14 +138,32 @@ def test_non_editable_install_finds_its_data_from_any_directory(tmp_path):
     shutil.rmtree(src)  # the installed package must not depend on the source tree
     work = tmp_path / "elsewhere"
     work.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CUSTOMS_KG_FACTS")}
     proc = subprocess.run([str(env_dir / "bin" / "customs-kg"), "build", "--no-reason", "-o", "out"], cwd=work,
                           capture_output=True, text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stderr
     assert (work / "out" / "customs-kg.ttl").is_file()
+    assert re.search(r"^reading the facts in \S+/site-packages/graph_builder/resources/facts "
+                     r"\(the copy installed with customs-kg\)$", proc.stderr, re.M), proc.stderr
     proc = subprocess.run([str(py), "-c", "import graph_builder.paths as p; print(p.ontology_file())"], cwd=work,
                           capture_output=True, text=True, env=env)
     assert "site-packages/graph_builder/resources/ontology/customs.ttl" in proc.stdout
+
+    # In a checkout, the installed command reads the checkout's facts/: a curator's edit takes effect.
+    checkout = tmp_path / "checkout"
+    shutil.copytree(FACTS, checkout / "facts")
+    (checkout / "notes").mkdir()
+    source = checkout / "facts" / "sources" / "fcs-2021-04-08-russia-vice-chair-wco-ec.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert 'published: "2021-04-08"' in text
+    source.write_text(text.replace('published: "2021-04-08"', 'published: "2021-04-31"'), encoding="utf-8")
+    for where in (checkout, checkout / "notes"):
+        proc = subprocess.run([str(env_dir / "bin" / "customs-kg"), "build", "--no-reason", "-o", str(tmp_path / "o")],
+                              cwd=where, capture_output=True, text=True, timeout=600, env=env)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        shown = "facts" if where == checkout else str(checkout / "facts")  # paths above the working folder stay whole
+        assert proc.stderr.startswith(f"reading the facts in {shown} (the facts folder of this checkout)\n"), proc.stderr
+        assert f"{shown}/sources/fcs-2021-04-08-russia-vice-chair-wco-ec.yaml:6: error: source.published:" in proc.stderr
 
 
 def test_build_in_process_restores_the_garbage_collector(tmp_path, capsys):

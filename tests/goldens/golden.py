@@ -50,6 +50,8 @@ def record(words: list[str], out: Path, env: dict[str, str] | None = None) -> st
     argv = [w.replace("{out}", str(out)) for w in words]
     environment = dict(os.environ if env is None else env)
     environment["CUSTOMS_KG_FACTS"] = str(SEED)
+    environment["XDG_CACHE_HOME"] = str(out.parent / "cache")  # a record never depends on a cache left by other code
+    environment.pop("CUSTOMS_KG_CACHE", None)
     environment["COLUMNS"] = "100"
     proc = subprocess.run([sys.executable, "-m", "graph_builder", *argv], cwd=ROOT, capture_output=True,
                           env=environment, timeout=300)
