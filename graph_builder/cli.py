@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NoReturn, Sequence, TextIO, Union
 
-from .errors import CustomsKGError, FactsError, Problem, UsageError
+from .errors import CustomsKGError, FactsError, InputError, Problem, UsageError
 from .limits import MAX_ANSWER_MB, MAX_TIMEOUT, PUSH_TIMEOUT, QUERY_TIMEOUT, check_timeout
 from .textsafe import terminal_lines
 
@@ -115,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="target size of the built graph in triples (approximate: within 20%%; at least 1000)")
     y.add_argument("-o", "--out", type=Path, required=True, help="facts folder to write (vocab, entities, sources, texts)")
     y.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same bytes (default: 0)")
+
+    t = sub.add_parser("sentences", help="the numbered sentences of an article's text, as they are quoted")
+    t.add_argument("text", type=Path, help="the text file (UTF-8), e.g. facts/texts/NAME.txt")
+    t.add_argument("--format", "-f", choices=("table", "json"), default="table",
+                   help="table: one numbered sentence a line; json: a list of {n, text} (default: table)")
 
     z = sub.add_parser("viz", help="draw a network (membership, structure, participation, chairs) as HTML, "
                                    "PNG, SVG, GraphML or GEXF")
@@ -501,6 +506,31 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sentences(args: argparse.Namespace) -> int:
+    import json
+
+    from .factsdir import TEXT_MAX_BYTES, FactsDir
+    from .quotes import text_sentences
+    from .textsafe import terminal_text
+    from .yamlload import decode_utf8
+
+    path = Path(args.text)
+    if not os.path.lexists(path):
+        raise InputError(f"{path}: error: text: no such file")
+    try:
+        text = decode_utf8(path, FactsDir(path.parent).read(path, TEXT_MAX_BYTES))
+    except FactsError as exc:
+        raise InputError("\n".join(str(problem) for problem in exc.problems)) from None
+    found = text_sentences(text)
+    if args.format == "json":
+        print(json.dumps([{"n": n, "text": t} for n, t in enumerate(found, 1)], ensure_ascii=False, indent=2))
+    else:
+        width = len(str(len(found)))
+        for n, sentence in enumerate(found, 1):
+            print(f"{n:>{width}}  {terminal_text(sentence)}")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
@@ -541,7 +571,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_raw(args)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
-                   "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth}[args.command]
+                   "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth,
+                   "sentences": cmd_sentences}[args.command]
         with _batch(args.command):
             return handler(args)
     except FactsError as exc:

@@ -25,6 +25,26 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+# Words whose full stop does not end a sentence ("Mr. Pranab Kumar Das"), and single initials ("A. Smith").
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|St|No|Nos|Art|para|e\.g|i\.e|etc|vs|"
+                           r"г|гг|им|т\.е|т\.д|[A-ZА-Я])\.$")
+
+
+def text_sentences(text: str) -> list[str]:
+    """The sentences of an article's text as a curator quotes them: a paragraph break (a blank line) ends a
+    sentence too (a headline or a date line has no full stop), a title's or an initial's full stop does not,
+    and white space is folded to one space."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        for sentence in sentences(re.sub(r"\s+", " ", paragraph).strip()):
+            if out and out[-1].endswith(".") and _ABBREVIATION.search(out[-1]):
+                out[-1] += " " + sentence
+            else:
+                out.append(sentence)
+        out.append("")  # a paragraph's end: nothing joins across it
+    return [s for s in out if s]
+
+
 def _char(c: str) -> str:
     return f"{c} U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}"
 
