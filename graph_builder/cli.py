@@ -42,6 +42,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="customs-kg", description="Build, validate and query the customs enforcement knowledge graph.",
                 epilog="Exit codes: 0 ok, 1 validation failed, 2 usage or input error, 3 internal error.")
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"customs-kg {__version__}",
+                   help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 

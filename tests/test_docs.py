@@ -48,3 +48,11 @@ def test_every_facts_kind_is_documented():
     model = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
     for kind in KINDS:
         assert re.search(rf"`{kind}[:` ]", model), kind
+
+
+def test_version_is_printed_from_the_package():
+    from conftest import run_cli
+    from graph_builder import __version__
+
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout == f"customs-kg {__version__}\n"
