@@ -278,8 +278,8 @@ class _Statement:
             self.add(iri(v.text("super_event")), SCHEMA.subEvent, e)
         if "number" in v:
             self.fact(e, SCHEMA.position, Literal(str(v.number("number")), datatype=XSD.integer))
-        start = v.date("start") if "start" in v else v.date("date") if "date" in v else None
-        end = v.date("end") if "end" in v else v.date("date") if "date" in v else None
+        start = v.optional_date("start") or v.optional_date("date")
+        end = v.optional_date("end") or v.optional_date("date")
         if start:
             self.fact(e, SCHEMA.startDate, date_literal(start))
         if end:
@@ -352,7 +352,7 @@ class _Statement:
         self.add(node, RDFS.label, Literal(f"{c.number('count')} {c.text('of')}", lang=self.lang))
         if "counted_type" in c:
             self.add(node, CKG.countedClass, TYPE_CLASSES[c.text("counted_type")][0])
-        relation = c.text("relation") if "relation" in c else "attendee"
+        relation = c.optional_text("relation") or "attendee"
         self.add(node, CKG.countedRelation, COUNT_RELATIONS[relation])
         if "enumerated" in c:
             self.add(node, CKG.enumerated, Literal("true" if c.flag("enumerated") else "false", datatype=XSD.boolean))

@@ -53,7 +53,7 @@ def sha256_hex(data: bytes) -> str:
 # kind, a field or the RDF a kind produces), the release, the layout of the cache itself, and the fields of
 # the records it pickles (a record that gained a field is never read from an older entry).
 _LAYOUT = repr([(cls.__name__, [f.name for f in fields(cls)])
-                for cls in (ParsedFile, Statement, Entity, Source, Role, Names, Loc, Ref, Build)])
+                for cls in (ParsedFile, Statement, Entity, Source, Role, Names, Loc, Ref, Build)])  # Declared's too
 _CODE_SHA = sha256_hex(f"schema {SCHEMA_VERSION}; customs-kg {__version__}; cache {CACHE_VERSION}; {_LAYOUT}".encode())
 
 

@@ -245,7 +245,7 @@ def _terms(facts: Facts) -> list[_Term]:
             continue
         v = st.values
         out.append(_Term(st.subject, v.text("member"), v.text("organization"), v.text("role"),
-                         v.date("start") if "start" in v else None, v.date("end") if "end" in v else None,
+                         v.optional_date("start"), v.optional_date("end"),
                          v.dates("attested"), st))
     return out
 
@@ -277,7 +277,7 @@ def _check_overlapping_tenures(ctx: _Context) -> Iterator[Finding]:
                         f"{'overlap' if definite else 'can overlap'} ({a.key}: {a.describe()}; {b.key}: {b.describe()}): "
                         "one tenure stated twice, or two sources giving it different dates?",
                         (org, a.member, a.key, b.key), (a.st.loc, b.st.loc))
-                elif ctx.facts.roles[role].single_holder if role in ctx.facts.roles else False:
+                elif role in ctx.facts.roles and ctx.facts.roles[role].single_holder:
                     if definite:
                         yield ctx.finding(
                             "overlapping-tenures", "error",
@@ -333,7 +333,7 @@ def _check_single_source(ctx: _Context) -> Iterator[Finding]:
             text = f"{v['member']} {ctx.role_name(v.text('role'))} ({st.subject})"
         elif st.kind == "event":
             fid = ("event", st.subject)
-            group = v.text("series") if "series" in v else v.text("super_event") if "super_event" in v else st.subject
+            group = v.optional_text("series") or v.optional_text("super_event") or st.subject
             text = f"event {st.subject}"
         elif st.kind == "part_of":
             fid = ("part_of", v.text("unit"), v.text("parent"))
@@ -497,7 +497,7 @@ def _check_stated_counts(ctx: _Context) -> Iterator[Finding]:
     for subject, c, st, where in counts:
         if "counted_type" not in c:
             continue
-        relation = c.text("relation") if "relation" in c else "attendee"
+        relation = c.optional_text("relation") or "attendee"
         counted_type = c.text("counted_type")
         listed: set[str] = set()
         listing: list[Loc] = []
@@ -536,7 +536,7 @@ def _check_meeting_number_gaps(ctx: _Context) -> Iterator[Finding]:
         if st.kind != "event" or "number" not in st.values:
             continue
         for field in ("series", "super_event"):
-            parent = st.values.text(field) if field in st.values else None
+            parent = st.values.optional_text(field)
             if parent and ctx.facts.entities.get(parent) and ctx.facts.entities[parent].type == "MeetingSeries":
                 series[parent][st.values.number("number")].append(st)
     for key, numbered in sorted(series.items()):

@@ -253,7 +253,7 @@ def _facts(args: argparse.Namespace) -> Path:
     from .errors import display_path
     from .paths import facts_folder
 
-    given = getattr(args, "facts", None) or (getattr(args, "path", None) if args.command == "validate" else None)
+    given = getattr(args, "facts", None)
     if given is not None:
         return Path(given)
     folder, why = facts_folder()
@@ -337,7 +337,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         from .pipeline import build_and_validate
 
-        result = build_and_validate(_facts(args))
+        result = build_and_validate(path if path is not None else _facts(args))
         _report_problems(result.facts.warnings)
         graph, violations = result.build.merged(), result.violations
     _report_violations(violations)

@@ -46,7 +46,6 @@ RESERVED_KEYS = frozenset({"role"})
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 
 
-
 @dataclass(frozen=True, order=True)
 class Loc:
     """Where a record or field was written."""
@@ -114,8 +113,8 @@ class Values(Mapping[str, "Value"]):
 
     __slots__ = ("_fields", "line")
 
-    def __init__(self, fields: Mapping[str, Value], line: int = 0):
-        self._fields = dict(fields)
+    def __init__(self, fields: dict[str, Value], line: int = 0):
+        self._fields = fields  # the loader's own new dict: kept, not copied (one per statement)
         self.line = line
 
     def __getitem__(self, name: str) -> Value:
@@ -154,6 +153,14 @@ class Values(Mapping[str, "Value"]):
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"field '{name}' holds {type(value).__name__}, not int")
         return value
+
+    def optional_text(self, name: str) -> str | None:
+        """:meth:`text`, or None when the field is absent."""
+        return self.text(name) if name in self._fields else None
+
+    def optional_date(self, name: str) -> PartialDate | None:
+        """:meth:`date`, or None when the field is absent."""
+        return self.date(name) if name in self._fields else None
 
     def flag(self, name: str) -> bool:
         return self._typed(name, bool)
@@ -201,15 +208,21 @@ class Statement:
         return self.lines.get(name, self.loc.line)
 
 
-@dataclass
-class Facts:
-    """Everything loaded from a facts folder."""
+@dataclass(kw_only=True)
+class Declared:
+    """What facts files declare: roles, entities, sources and their statements."""
 
-    root: Path
     roles: dict[str, Role] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Facts(Declared):
+    """Everything loaded from a facts folder."""
+
+    root: Path
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # e.g. YAML files the loader does not read
 
@@ -222,15 +235,11 @@ class Facts:
         return out
 
 
-@dataclass
-class ParsedFile:
+@dataclass(kw_only=True)
+class ParsedFile(Declared):
     """What one facts file says, read and checked on its own (:func:`parse_file`); :func:`resolve` joins them."""
 
     path: Path
-    roles: dict[str, Role] = field(default_factory=dict)
-    entities: dict[str, Entity] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    statements: list[Statement] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)          # the keys it uses, checked when all files are read
     problems: list[Problem] = field(default_factory=list)
     declared: dict[str, tuple[Loc, str]] = field(default_factory=dict)  # keys it declares: where, and as what
@@ -735,9 +744,8 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
         _defer_refs(ctx, facts)
         return
     facts.sources[key] = Source(key, read.text("text"), text or "", read.text("headline"), read.text("language"), loc,
-                                read.text("publisher") if "publisher" in read else None,
-                                read.date("published") if "published" in read else None,
-                                read.text("url") if "url" in read else None)
+                                read.optional_text("publisher"), read.optional_date("published"),
+                                read.optional_text("url"))
     norm_text = _norm_ws(text) if text else None
     statements = _get(doc, "statements")
     if statements is None:
@@ -1043,7 +1051,7 @@ def loading_order(listing: Listing) -> list[tuple[Path, str]]:
 
 def parse_file(path: Path, holds: str, folder: FactsDir) -> ParsedFile:
     """Read and check one facts file of ``folder`` on its own; its problems are in the result, not raised."""
-    parsed = ParsedFile(path)
+    parsed = ParsedFile(path=path)
     out = _Collector()
     try:
         _LOADERS[holds](path, parsed, out, folder)
@@ -1068,11 +1076,7 @@ def resolve(root: Path, files: Iterable[ParsedFile], listing: Listing | None = N
         out.problems.extend(parsed.problems)
         refs.extend(parsed.refs)
         failed |= parsed.failed
-        repeated = set()
-        for key, (loc, what) in parsed.declared.items():
-            if not _claim_duplicate(key, loc, seen, out, what):
-                continue
-            repeated.add(key)
+        repeated = {key for key, (loc, what) in parsed.declared.items() if _claim_duplicate(key, loc, seen, out, what)}
         facts.roles.update((k, v) for k, v in parsed.roles.items() if "role/" + k not in repeated)
         facts.entities.update((k, v) for k, v in parsed.entities.items() if k not in repeated)
         facts.sources.update((k, v) for k, v in parsed.sources.items() if k not in repeated)

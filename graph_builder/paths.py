@@ -70,10 +70,9 @@ def facts_folder() -> tuple[Path, str]:
     here = checkout_facts(Path.cwd())
     if here is not None:
         return here, "the facts folder of this checkout"
-    shipped = _PACKAGE / "resources" / "facts"
-    if shipped.is_dir():
-        return shipped, "the copy installed with customs-kg"
-    return data_dir("facts"), "the facts folder of the checkout customs-kg runs from"
+    installed = _root() != _PACKAGE.parent
+    return data_dir("facts"), ("the copy installed with customs-kg" if installed
+                               else "the facts folder of the checkout customs-kg runs from")
 
 
 def default_facts_dir() -> Path:

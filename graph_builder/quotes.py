@@ -10,6 +10,7 @@ points, since they cannot be told apart on screen.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -45,6 +46,12 @@ def text_sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+@functools.lru_cache(maxsize=4)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    """:func:`sentences`, kept for the text whose quotes are being checked (a file may miss many)."""
+    return tuple(sentences(text))
+
+
 def _char(c: str) -> str:
     return f"{c} U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}"
 
@@ -78,12 +85,21 @@ def _differences(quote: str, sentence: str) -> list[str]:
 
 def nearest_sentence(quote: str, text: str) -> str:
     """What to tell a curator whose quote (white space folded) is not in the text (white space folded)."""
-    candidates = sentences(text)
-    scored = [(difflib.SequenceMatcher(None, quote, s, autojunk=False).ratio(), s) for s in candidates]
-    if not scored or max(scored)[0] < MIN_LIKENESS:
+    # The nearest sentence by words (a sentence is tens of words but hundreds of characters, and the
+    # comparison is quadratic); how alike it is, by characters.
+    words = quote.split(" ")
+    best, best_words = "", 0.0
+    for candidate in _sentences_of(text):
+        matcher = difflib.SequenceMatcher(None, words, candidate.split(" "), autojunk=False)
+        if matcher.real_quick_ratio() <= best_words or matcher.quick_ratio() <= best_words:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_words:
+            best, best_words = candidate, ratio
+    likeness = difflib.SequenceMatcher(None, quote, best, autojunk=False).ratio() if best else 0.0
+    if likeness < MIN_LIKENESS:
         return ("this sentence does not occur in the source text, and no sentence of the text is near it "
                 "(is the quote from this article?)")
-    likeness, best = max(scored, key=lambda pair: pair[0])
     diffs = _differences(quote, best)
     more = len(diffs) - _SHOWN_DIFFERENCES
     shown = "; ".join(diffs[:_SHOWN_DIFFERENCES]) + (f"; and {more} more" if more > 0 else "")
