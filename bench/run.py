@@ -14,7 +14,7 @@ step, which is wall-clock from the parent). The report goes to
 
 Project   = what the ``customs-kg`` commands run (``build --no-reason``,
             ``validate.shacl_validate``, ``export``, ``query`` on the graph the
-            CLI's ``query`` reads; Oxigraph from ``graph_builder.store`` as an
+            CLI's ``query`` reads; Oxigraph from ``graph_builder.writing.store`` as an
             extra column when that module offers ``memory_store``).
 Baseline  = the same facts mapped by the project's builder into an rdflib
             memory ``Graph``, rdflib SPARQL, rdflib's Turtle serializer, pyshacl.
@@ -55,7 +55,7 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def _shapes_and_ontology() -> tuple[Any, Any]:
-    from graph_builder.validate import ontology_graph, shapes_graph
+    from graph_builder.validating.validate import ontology_graph, shapes_graph
 
     return shapes_graph(), ontology_graph()
 
@@ -80,8 +80,8 @@ def step_full_baseline(facts: Path, work: Path) -> dict[str, Any]:
     """Load + map (the project's builder), rdflib Graph, pyshacl, rdflib Turtle serializer."""
     import pyshacl
 
-    from graph_builder.build import build
-    from graph_builder.facts import load_facts
+    from graph_builder.building.build import build
+    from graph_builder.loading.facts import load_facts
 
     def run() -> int:
         built = build(load_facts(facts))
@@ -114,7 +114,7 @@ def step_validate(facts: Path, work: Path, impl: str) -> dict[str, Any]:
 
     _f, built = build_graph(facts)
     if impl == "project":
-        from graph_builder.validate_engine import fast_validate  # the validator `customs-kg build` uses
+        from graph_builder.validating.validate_engine import fast_validate  # the validator `customs-kg build` uses
 
         triples = built.merged()
         seconds, out = _timed(lambda: fast_validate(triples, built.origins))
@@ -135,7 +135,7 @@ def step_export(facts: Path, work: Path, impl: str) -> dict[str, Any]:
 
     _f, built = build_graph(facts)
     if impl == "project":
-        from graph_builder.export import export
+        from graph_builder.writing.export import export
 
         seconds, _ = _timed(lambda: export(built, "turtle", work / "project.ttl", False))
         return {"seconds": seconds, "bytes": (work / "project.ttl").stat().st_size}
@@ -146,8 +146,8 @@ def step_export(facts: Path, work: Path, impl: str) -> dict[str, Any]:
 
 def step_ntriples(facts: Path, work: Path) -> dict[str, Any]:
     """Write the merged graph as N-Triples (input of the parse floor and the baseline's query graph)."""
-    from graph_builder.export import export
     from graph_builder.pipeline import build_graph
+    from graph_builder.writing.export import export
 
     _f, built = build_graph(facts)
     export(built, "ntriples", work / "graph.nt", False)
@@ -169,7 +169,7 @@ def step_floor(facts: Path, work: Path) -> dict[str, Any]:
 
 
 def _queries() -> dict[str, Any]:
-    from graph_builder.query import iter_named
+    from graph_builder.answering.query import iter_named
 
     return {q.name: q for q in sorted(iter_named("cq"), key=lambda q: q.name)}
 
@@ -185,7 +185,7 @@ def _params(work: Path, q: Any) -> dict[str, str]:
 def project_query_graph(facts: Path) -> Any:
     """The graph `customs-kg query NAME --facts FACTS` evaluates queries on."""
     from graph_builder.pipeline import open_facts
-    from graph_builder.store import memory_store
+    from graph_builder.writing.store import memory_store
 
     return memory_store(open_facts(facts)[1].quads())
 
@@ -248,8 +248,8 @@ def step_queries(facts: Path, work: Path, impl: str, runs: int, query_limit: flo
 def _one(graph: Any, q: Any, params: dict[str, str], impl: str) -> tuple[float, int]:
     from rdflib.term import Variable
 
+    from graph_builder.answering.query import bind_value, run
     from graph_builder.namespaces import PREFIXES
-    from graph_builder.query import bind_value, run
 
     if impl == "baseline":  # rdflib's engine as a user calls it: Graph.query with initBindings
         declared = {p.name: p for p in q.params}

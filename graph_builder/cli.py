@@ -15,22 +15,22 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NoReturn, Sequence, TextIO, Union
 
-from .errors import CustomsKGError, FactsError, InputError, Problem, UsageError
-from .limits import MAX_ANSWER_MB, MAX_TIMEOUT, PUSH_TIMEOUT, QUERY_TIMEOUT, check_timeout
-from .textsafe import terminal_lines
+from graph_builder.errors import CustomsKGError, FactsError, InputError, Problem, UsageError
+from graph_builder.limits import MAX_ANSWER_MB, MAX_TIMEOUT, PUSH_TIMEOUT, QUERY_TIMEOUT, check_timeout
+from graph_builder.textsafe import terminal_lines
 
 if TYPE_CHECKING:  # the heavy modules are imported by the command that needs them
     import pyoxigraph
     from rdflib import Graph
 
-    from .build import Triple
-    from .dates import PartialDate
-    from .remote import Endpoint
-    from .validate import Violation
+    from graph_builder.answering.remote import Endpoint
+    from graph_builder.building.build import Triple
+    from graph_builder.loading.dates import PartialDate
+    from graph_builder.validating.validate import Violation
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.export.FORMATS
-VIZ_KINDS = ("membership", "structure", "participation", "chairs")  # = graph_builder.network.KINDS
+EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.writing.export.FORMATS
+VIZ_KINDS = ("membership", "structure", "participation", "chairs")  # = graph_builder.answering.network.KINDS
 RDF_SUFFIXES = (".ttl", ".nt", ".trig", ".nq", ".jsonld", ".rdf", ".owl", ".xml")  # = rdfinput.FORMATS and REFUSED
 
 
@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="customs-kg", description="Build, validate and query the customs enforcement knowledge graph.",
                 epilog="Exit codes: 0 ok, 1 validation failed, 2 usage or input error, 3 internal error.")
-    from . import __version__
+    from graph_builder import __version__
 
     p.add_argument("--version", action="version", version=f"customs-kg {__version__}",
                    help="print the version and exit")
@@ -159,7 +159,7 @@ def _check_raw(args: argparse.Namespace) -> None:
 
 
 def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
-    """Options of the commands that talk to a graph store (see graph_builder.remote)."""
+    """Options of the commands that talk to a graph store (see graph_builder.answering.remote)."""
     p.add_argument("--endpoint", metavar="URL", required=False,
                    help="the store: its base URL with --store oxigraph|virtuoso, else (generic) the Graph Store "
                         "URL for push and the SPARQL query URL for query")
@@ -211,7 +211,7 @@ def _mebibytes(text: str) -> float:
 
 
 def _endpoint(args: argparse.Namespace) -> Endpoint:
-    from .remote import endpoint
+    from graph_builder.answering.remote import endpoint
 
     password = args.password if args.password is not None else (
         os.environ.get("CUSTOMS_KG_PASSWORD") if args.user is not None else None)
@@ -225,7 +225,7 @@ def _err(message: str) -> None:
 
 
 def _load_rdf(path: Path) -> Graph:
-    from .rdfinput import read_rdf
+    from graph_builder.answering.rdfinput import read_rdf
 
     return read_rdf(path)
 
@@ -242,7 +242,7 @@ def _report_problems(problems: Iterable[Problem]) -> None:
 
 def _reason(graph: Graph | Iterable[Triple], cache_dir: Path | None = None,
             version: str | None = None) -> tuple[bool, str]:
-    from .reasoning import check_consistency
+    from graph_builder.validating.reasoning import check_consistency
 
     return check_consistency(graph, cache_dir=cache_dir, version=version)
 
@@ -250,8 +250,8 @@ def _reason(graph: Graph | Iterable[Triple], cache_dir: Path | None = None,
 def _facts(args: argparse.Namespace) -> Path:
     """The facts folder a command reads: the one given, else ``$CUSTOMS_KG_FACTS``, the checkout's or the
     installed copy, said on stderr (a curator sees which copy their edits went to)."""
-    from .errors import display_path
-    from .paths import facts_folder
+    from graph_builder.errors import display_path
+    from graph_builder.paths import facts_folder
 
     given = getattr(args, "facts", None)
     if given is not None:
@@ -265,14 +265,14 @@ def _reading(args: argparse.Namespace) -> list[Path]:
     """What a command reads (its facts folder, or its --data file): no output may replace or lie inside it."""
     if getattr(args, "data", None):
         return [args.data]
-    from .paths import default_facts_dir
+    from graph_builder.paths import default_facts_dir
 
     return [getattr(args, "facts", None) or default_facts_dir()]
 
 
 def _check_build_outputs(args: argparse.Namespace) -> None:
     """Refuse, before anything is built, an output folder or store folder that a build may not replace."""
-    from .publish import check_output_folder
+    from graph_builder.writing.publish import check_output_folder
 
     check_output_folder(args.out, "build", _reading(args))
     if args.store is not None:
@@ -286,8 +286,8 @@ def _check_build_outputs(args: argparse.Namespace) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
-    from .cache import cache_folder, cache_usable
-    from .pipeline import build_and_validate, summary, write_outputs
+    from graph_builder.building.cache import cache_folder, cache_usable
+    from graph_builder.pipeline import build_and_validate, summary, write_outputs
 
     started = time.perf_counter()
     _check_build_outputs(args)
@@ -319,7 +319,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for path in write_outputs(result.build, args.out):
         print(f"wrote {path}")
     if args.store is not None:
-        from .pipeline import write_store
+        from graph_builder.pipeline import write_store
 
         print(f"wrote {write_store(result.build, args.store)} (Oxigraph store)")
     print(f"seconds: in all  {time.perf_counter() - started:.1f}")
@@ -327,7 +327,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate_engine import fast_validate
+    from graph_builder.validating.validate_engine import fast_validate
 
     path: Path | None = args.path
     graph: Graph | set[Triple]
@@ -335,7 +335,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         graph = _load_rdf(path)
         violations = fast_validate(graph)
     else:
-        from .pipeline import build_and_validate
+        from graph_builder.pipeline import build_and_validate
 
         result = build_and_validate(path if path is not None else _facts(args))
         _report_problems(result.facts.warnings)
@@ -352,7 +352,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _graph(args: argparse.Namespace) -> Graph:
     if args.command in ("show", "timeline") and (args.endpoint or args.query_url):
-        from .remote import DEFAULT_GRAPH, fetch_graph
+        from graph_builder.answering.remote import DEFAULT_GRAPH, fetch_graph
 
         if args.data or args.facts:
             raise UsageError(f"customs-kg {args.command}: --endpoint reads the store, not --data / --facts")
@@ -360,7 +360,7 @@ def _graph(args: argparse.Namespace) -> Graph:
                            max_answer_mb=args.max_answer, timeout=args.timeout)
     if getattr(args, "data", None):
         return _load_rdf(args.data)
-    from .pipeline import open_facts
+    from graph_builder.pipeline import open_facts
 
     return open_facts(_facts(args))[1].merged_graph()
 
@@ -368,7 +368,7 @@ def _graph(args: argparse.Namespace) -> Graph:
 def _as_of(text: str | None) -> PartialDate | None:
     if text is None:
         return None
-    from .dates import DateFormatError, parse_date
+    from graph_builder.loading.dates import DateFormatError, parse_date
 
     try:
         return parse_date(text)
@@ -377,8 +377,8 @@ def _as_of(text: str | None) -> PartialDate | None:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import NamedQuery, all_queries, bind_params, find_query, parse_params, run
-    from .results import format_rows
+    from graph_builder.answering.query import NamedQuery, all_queries, bind_params, find_query, parse_params, run
+    from graph_builder.answering.results import format_rows
 
     if args.list:
         for name, named in sorted(all_queries().items()):
@@ -396,7 +396,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise UsageError(f"query '{q.name}' has {'no' if not dated else 'more than one'} date parameter; use --param")
         params.setdefault(dated[0], args.as_of)
     if args.endpoint or args.query_url:
-        from .remote import DEFAULT_GRAPH, run_remote
+        from graph_builder.answering.remote import DEFAULT_GRAPH, run_remote
 
         if args.data or args.facts:
             raise UsageError("customs-kg query: --endpoint reads the store, not --data / --facts")
@@ -412,7 +412,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def _local_graph(args: argparse.Namespace) -> Union[Graph, pyoxigraph.Store]:
     """The graph ``query`` reads: an Oxigraph store (default) or an rdflib Graph (``--engine rdflib``)."""
     if args.store is not None:
-        from .store import open_store
+        from graph_builder.writing.store import open_store
 
         if args.data or args.facts:
             raise UsageError("customs-kg query: --store DIR reads the store, not --data / --facts")
@@ -423,17 +423,17 @@ def _local_graph(args: argparse.Namespace) -> Union[Graph, pyoxigraph.Store]:
         graph = _graph(args)
         if args.engine == "rdflib" or args.allow_remote:  # SERVICE goes through rdflib's guarded client
             return graph
-        from .store import graph_store
+        from graph_builder.writing.store import graph_store
 
         return graph_store(graph)
-    from .pipeline import open_facts
-    from .store import memory_store
+    from graph_builder.pipeline import open_facts
+    from graph_builder.writing.store import memory_store
 
     return memory_store(open_facts(_facts(args))[1].quads())
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from .remote import DEFAULT_GRAPH, push
+    from graph_builder.answering.remote import DEFAULT_GRAPH, push
 
     if not (args.endpoint or args.gsp_url):
         raise UsageError("customs-kg push: give --endpoint URL (or --gsp-url URL)")
@@ -444,8 +444,8 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def _card(args: argparse.Namespace, kind: str) -> int:
-    from .cards import entity_card, render, timeline
-    from .resolve import Resolver
+    from graph_builder.answering.cards import entity_card, render, timeline
+    from graph_builder.answering.resolve import Resolver
 
     at = _as_of(args.as_of)
     graph = _graph(args)
@@ -467,17 +467,17 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import main_check
+    from graph_builder.pipeline import check_facts
 
-    code, report = main_check(_facts(args), args.fail_on, args.format, args.raw)
+    code, report = check_facts(_facts(args), args.fail_on, args.format, args.raw)
     sys.stdout.write(report)
     return code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import SPLIT_FORMATS, export, render
-    from .pipeline import open_facts
-    from .publish import check_output_file, check_output_folder
+    from graph_builder.pipeline import open_facts
+    from graph_builder.writing.export import SPLIT_FORMATS, export, render
+    from graph_builder.writing.publish import check_output_file, check_output_folder
 
     if args.out is not None and args.graph_per_source and args.format in SPLIT_FORMATS:
         check_output_folder(args.out, "export", _reading(args))
@@ -495,8 +495,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
-    from .publish import check_output_file
-    from .viz import render_file
+    from graph_builder.answering.viz import render_file
+    from graph_builder.writing.publish import check_output_file
 
     at = _as_of(args.as_of)
     if args.depth < 0:
@@ -513,10 +513,10 @@ def cmd_viz(args: argparse.Namespace) -> int:
 def cmd_sentences(args: argparse.Namespace) -> int:
     import json
 
-    from .factsdir import TEXT_MAX_BYTES, FactsDir
-    from .quotes import text_sentences
-    from .textsafe import terminal_text
-    from .yamlload import decode_utf8
+    from graph_builder.loading.factsdir import TEXT_MAX_BYTES, FactsDir
+    from graph_builder.loading.quotes import text_sentences
+    from graph_builder.loading.yamlload import decode_utf8
+    from graph_builder.textsafe import terminal_text
 
     path = Path(args.text)
     if not os.path.lexists(path):
@@ -536,7 +536,7 @@ def cmd_sentences(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import generate
+    from graph_builder.synth import generate
 
     if args.triples < 1000:
         raise UsageError("customs-kg synth: --triples must be at least 1000")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .textsafe import terminal_text
+from graph_builder.textsafe import terminal_text
 
 
 def display_path(path: str) -> str:

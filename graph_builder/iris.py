@@ -10,7 +10,7 @@ from __future__ import annotations
 from rdflib import URIRef
 from rdflib.term import Node
 
-from .namespaces import ID
+from graph_builder.namespaces import ID
 
 _ID = str(ID)
 

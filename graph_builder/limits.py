@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .errors import QueryError
+from graph_builder.errors import QueryError
 
 QUERY_TIMEOUT = 60.0
 """Seconds a query may take by default, reading and checking its text included (``--timeout 0``: none);

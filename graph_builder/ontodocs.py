@@ -31,9 +31,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from .namespaces import CKG, PREFIXES, VANN
-from .paths import ontology_file
-from .publish import write_atomic
+from graph_builder.atomic import write_atomic
+from graph_builder.namespaces import CKG, PREFIXES, VANN
+from graph_builder.paths import ontology_file
 
 HTML_NAME = "ontology.html"
 MD_NAME = "ontology.md"

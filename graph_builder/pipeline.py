@@ -10,12 +10,13 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
-from .build import Build, build
-from .facts import Facts, load_facts
-from .namespaces import CKG, FOAF, ORG, PROV, RDF, SCHEMA
-from .paths import default_facts_dir
-from .serialize import HEADER, trig, turtle
-from .validate import Violation, shacl_validate
+from graph_builder.building.build import Build, build
+from graph_builder.errors import UsageError
+from graph_builder.loading.facts import Facts, load_facts
+from graph_builder.namespaces import CKG, FOAF, ORG, PROV, RDF, SCHEMA
+from graph_builder.paths import default_facts_dir
+from graph_builder.validating.validate import Violation, shacl_validate
+from graph_builder.writing.serialize import HEADER, trig, turtle
 
 TURTLE_NAME = "customs-kg.ttl"
 TRIG_NAME = "customs-kg.trig"
@@ -30,7 +31,7 @@ class Result:
     build: Build
     merged_graph: Graph | None = None  # made from ``build`` when first asked for (see ``graph``)
     violations: list[Violation] = field(default_factory=list)
-    stats: Any = None  # graph_builder.cache.Stats after an incremental build
+    stats: Any = None  # graph_builder.building.cache.Stats after an incremental build
 
     @property
     def graph(self) -> Graph:
@@ -53,7 +54,7 @@ class Result:
 def build_graph(facts_dir: Path | None = None, *, cache_dir: Path | None = None) -> tuple[Facts, Build]:
     """Load and build, without validation; with ``cache_dir``, through the incremental cache (same result)."""
     if cache_dir is not None:
-        from .cache import Cache, build_cached, load_facts_cached
+        from graph_builder.building.cache import Cache, build_cached, load_facts_cached
 
         cache = Cache(cache_dir)
         facts = load_facts_cached(facts_dir or default_facts_dir(), cache)
@@ -64,8 +65,8 @@ def build_graph(facts_dir: Path | None = None, *, cache_dir: Path | None = None)
 
 def open_facts(facts_dir: Path | None = None, *, cached: bool = True) -> tuple[Facts, Build]:
     """Load and build the facts folder (the default one when None) as every command reads it: through the
-    folder's incremental cache (:func:`graph_builder.cache.cache_folder`) unless ``cached`` is false."""
-    from .cache import cache_folder
+    folder's incremental cache (:func:`graph_builder.building.cache.cache_folder`) unless ``cached`` is false."""
+    from graph_builder.building.cache import cache_folder
 
     folder = facts_dir or default_facts_dir()
     return build_graph(folder, cache_dir=cache_folder(folder) if cached else None)
@@ -78,16 +79,16 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
     ``validator``: ``"fast"`` (the default: the ``shacl`` package's engine for
     the shapes it is verified on, pySHACL for the others, and each
     ``sh:sparql`` constraint as one Oxigraph query; the same results, see
-    :mod:`graph_builder.incremental`) or ``"pyshacl"`` (the reference). With ``cache_dir`` the build is
-    incremental (:mod:`graph_builder.incremental`): only the facts files that
+    :mod:`graph_builder.validating.incremental`) or ``"pyshacl"`` (the reference). With ``cache_dir`` the build is
+    incremental (:mod:`graph_builder.validating.incremental`): only the facts files that
     changed are parsed, only their sources' graphs rebuilt, and only what the
     change can reach revalidated; the result equals a clean full build's.
     """
     if validator not in VALIDATORS:
         raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}")
     if cache_dir is not None and validator == "fast":
-        from .cache import Cache, Stats, build_cached, load_facts_cached
-        from .incremental import validate_incremental
+        from graph_builder.building.cache import Cache, Stats, build_cached, load_facts_cached
+        from graph_builder.validating.incremental import validate_incremental
 
         cache, stats = Cache(cache_dir), Stats()
         facts = load_facts_cached(facts_dir or default_facts_dir(), cache, stats)
@@ -100,21 +101,21 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
     if validator == "pyshacl":
         graph = built.merged_graph()
         return Result(facts, built, graph, shacl_validate(graph, built.origins))
-    from .validate_engine import fast_validate
+    from graph_builder.validating.validate_engine import fast_validate
 
     return Result(facts, built, None, fast_validate(built.merged(), built.origins))
 
 
 def write_store(built: Build, folder: Path) -> Path:
-    """Load the built quads into an on-disk Oxigraph store at ``folder``, atomically (see graph_builder.store)."""
-    from .store import write_store as _write_store
+    """Load the built quads into an on-disk Oxigraph store at ``folder``, atomically (see graph_builder.writing.store)."""
+    from graph_builder.writing.store import write_store as _write_store
 
     return _write_store(built.quads(), folder)
 
 
 def write_outputs(built: Build, out_dir: Path) -> list[Path]:
     """Publish the merged Turtle and the per-source TriG as one build (see :mod:`publish`)."""
-    from .publish import publish
+    from graph_builder.writing.publish import publish
 
     publish(out_dir, {TURTLE_NAME: turtle(built.merged(), header=HEADER).encode("utf-8"),
                       TRIG_NAME: trig(built.quads(), header=HEADER).encode("utf-8")})
@@ -167,3 +168,19 @@ def summary(result: Result) -> list[tuple[str, int]]:
     rows.append(("SHACL violations", len(result.errors)))
     rows.append(("SHACL warnings", len(result.warnings)))
     return rows
+
+
+def check_facts(facts_dir: Path | None = None, fail_on: str = "error", fmt: str = "table",
+               raw: bool = False) -> tuple[int, str]:
+    """Load and build a facts folder (the bundled facts by default), run every
+    check; return the exit code for ``--fail-on`` and the rendered report
+    (``raw``: CSV and TSV cells as they are, see :func:`render`)."""
+    from graph_builder.answering.checks import FAIL_ON, FORMATS, exit_code, render, run_checks
+
+    if fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_ON)}")
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+    facts, built = open_facts(facts_dir)
+    findings = run_checks(facts, built, built.merged_graph())
+    return exit_code(findings, fail_on), render(findings, fmt, raw)

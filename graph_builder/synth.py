@@ -40,10 +40,10 @@ from typing import Any
 
 import yaml
 
-from .errors import UsageError
-from .facts import ISO_3166_ALPHA2
-from .paths import default_facts_dir
-from .schema import KINDS, Written
+from graph_builder.errors import UsageError
+from graph_builder.loading.facts import ISO_3166_ALPHA2
+from graph_builder.loading.schema import KINDS, Written
+from graph_builder.paths import default_facts_dir
 
 MANIFEST = "synth-manifest.json"
 FIRST_YEAR, LAST_YEAR = 1985, 2024
@@ -159,11 +159,11 @@ class Entity:
 
 
 def _check_statement(body: list[str]) -> None:
-    """``body`` uses a kind of graph_builder.schema with only its fields, and every required one."""
+    """``body`` uses a kind of graph_builder.loading.schema with only its fields, and every required one."""
     kind, _, rest = body[0].partition(": ")
     declared = KINDS.get(kind)
     if declared is None:
-        raise ValueError(f"synth: '{kind}' is not a statement kind of graph_builder.schema")
+        raise ValueError(f"synth: '{kind}' is not a statement kind of graph_builder.loading.schema")
     if declared.written is Written.MAPPING:
         mapping = yaml.load(rest, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         names = set(mapping) if isinstance(mapping, dict) else set()
@@ -197,7 +197,7 @@ class Article:
 
     def state(self, quotes: list[str], body: list[str]) -> None:
         """A statement: ``body`` is its kind line and fields, each 'key: value' (4-space indented), written
-        only with the fields graph_builder.schema declares for its kind (checked here)."""
+        only with the fields graph_builder.loading.schema declares for its kind (checked here)."""
         _check_statement(body)
         head = "  - quote:" + (" " + q(quotes[0]) if len(quotes) == 1 else "\n" + "".join(f"      - {q(s)}\n" for s in quotes).rstrip("\n"))
         self.statements.append(head + "\n" + "".join(f"    {line}\n" for line in body))

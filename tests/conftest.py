@@ -36,7 +36,7 @@ def facts_and_build():
 
 @pytest.fixture(scope="session")
 def built(facts_and_build):
-    """The :class:`graph_builder.build.Build` of the bundled facts."""
+    """The :class:`graph_builder.building.build.Build` of the bundled facts."""
     return facts_and_build[1]
 
 
@@ -44,6 +44,48 @@ def built(facts_and_build):
 def built_graph(built):
     """The merged graph of the bundled facts, as an rdflib Graph."""
     return built.merged_graph()
+
+
+SYNTH_TRIPLES = 100_000
+
+
+@pytest.fixture(scope="session")
+def synth_100k(tmp_path_factory, worker_id):
+    """The 100k-triple synthetic facts folder (seed 1) and its manifest, written once per test run.
+
+    Under pytest-xdist every worker asks for it: the first writes it into the
+    run's shared temporary folder under a lock, the others wait and read it;
+    built through an incremental cache in that folder (:func:`built_100k`), a
+    worker after the first reads the build instead of redoing it.
+    """
+    import fcntl
+    import json
+
+    from graph_builder.synth import generate
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    folder, done = shared / "synth100k" / "facts", shared / "synth100k" / "manifest.json"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(shared / "synth100k.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            done.write_text(json.dumps(generate(folder, SYNTH_TRIPLES, seed=1)), encoding="utf-8")
+        return folder, json.loads(done.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def built_100k(synth_100k):
+    """The :class:`graph_builder.building.build.Build` of :func:`synth_100k`, through a cache shared by the workers."""
+    import fcntl
+
+    from graph_builder.pipeline import build_graph
+
+    folder = synth_100k[0]
+    with open(folder.parent / "cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return build_graph(folder, cache_dir=folder.parent / "cache")[1]
 
 
 @pytest.fixture(scope="session")

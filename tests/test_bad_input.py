@@ -21,8 +21,8 @@ import pytest
 
 from conftest import ROOT, run_cli
 from graph_builder.errors import FactsError
-from graph_builder.facts import load_facts
-from graph_builder.publish import publish
+from graph_builder.loading.facts import load_facts
+from graph_builder.writing.publish import publish
 
 CORPUS = ROOT / "tests" / "bad_input"
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]

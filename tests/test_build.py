@@ -15,10 +15,10 @@ from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import FACTS, ROOT, run_cli
-from graph_builder.build import build
-from graph_builder.facts import load_facts
-from graph_builder.publish import publish
-from graph_builder.serialize import nquads, trig, turtle
+from graph_builder.building.build import build
+from graph_builder.loading.facts import load_facts
+from graph_builder.writing.publish import publish
+from graph_builder.writing.serialize import nquads, trig, turtle
 
 
 def test_build_prints_summary_and_writes_turtle_and_trig(build_output):

@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph_builder.build import build
+from graph_builder.building.build import build
 from graph_builder.iris import iri
-from graph_builder.checks import (FORMATS, Finding, exit_code, main_check, render, run_checks,
+from graph_builder.answering.checks import (FORMATS, Finding, exit_code, render, run_checks,
                                   summary_line)
 from graph_builder.errors import UsageError
-from graph_builder.facts import Loc, load_facts
+from graph_builder.loading.facts import Loc, load_facts
 from graph_builder.namespaces import PROV
+from graph_builder.pipeline import check_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "tests" / "seed_facts"
@@ -149,7 +150,7 @@ def test_a_defect_a_shape_and_a_rule_query_both_see_is_reported_once() -> None:
     assert new[0].check == "shacl-violation" and new[0].entities == ("global-rilo-meeting-28/role/chair/rilo-cis",)
     assert "(rule ckgsh:Association-role)" in new[0].message
     # The rule query still finds it when it runs on its own (for stores without SHACL).
-    from graph_builder.query import all_queries, run
+    from graph_builder.answering.query import all_queries, run
 
     rows = run(graph, all_queries()["association-incomplete-violation"]).rows
     assert [str(r[0]) for r in rows] == [str(association)]
@@ -452,26 +453,26 @@ def test_fail_on(severities: tuple[str, ...], on_error: int, on_warning: int) ->
 
 
 def test_main_check_returns_exit_code_and_report() -> None:
-    code, text = main_check(FIXTURES / "stated-count", "warning", "json")
+    code, text = check_facts(FIXTURES / "stated-count", "warning", "json")
     assert code == 1
     assert "stated-count-mismatch" in [f["check"] for f in json.loads(text) if f["severity"] == "warning"]
-    assert main_check(FIXTURES / "stated-count", "error", "json")[0] == 0
+    assert check_facts(FIXTURES / "stated-count", "error", "json")[0] == 0
     with pytest.raises(UsageError):
-        main_check(FIXTURES / "stated-count", "always", "table")
+        check_facts(FIXTURES / "stated-count", "always", "table")
     with pytest.raises(UsageError):
-        main_check(FIXTURES / "stated-count", "error", "yaml")
+        check_facts(FIXTURES / "stated-count", "error", "yaml")
 
 
 @pytest.mark.parametrize("fail_on, expected", [("error", 0), ("warning", 1), ("never", 0)])
 def test_main_check_fail_on_warnings(fail_on: str, expected: int, monkeypatch) -> None:
     # numbering-gap has warnings and notes, no error (its report is computed once).
-    monkeypatch.setattr("graph_builder.checks.run_checks", lambda *args: list(fixture_findings("numbering-gap")))
-    code, text = main_check(FIXTURES / "numbering-gap", fail_on, "table")
+    monkeypatch.setattr("graph_builder.answering.checks.run_checks", lambda *args: list(fixture_findings("numbering-gap")))
+    code, text = check_facts(FIXTURES / "numbering-gap", fail_on, "table")
     assert code == expected
     assert text.splitlines()[-1] == "0 errors, 1 warning, 1 note"
 
 
 def test_main_check_defaults_to_the_bundled_facts(monkeypatch) -> None:
     monkeypatch.setenv("CUSTOMS_KG_FACTS", os.fspath(FIXTURES / "numbering-gap"))
-    code, text = main_check(None, "warning", "table")
+    code, text = check_facts(None, "warning", "table")
     assert code == 1 and "example-meetings: no source tells of meetings 3–4, 6" in text

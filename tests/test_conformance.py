@@ -1,13 +1,13 @@
 """W3C conformance suites, vendored in ``tests/w3c/`` (see its README).
 
 * The RDF 1.1 Turtle, TriG, N-Triples and N-Quads suites run against the
-  export gate (:func:`graph_builder.publish.gate_parse`, the strict re-parse
+  export gate (:func:`graph_builder.writing.publish.gate_parse`, the strict re-parse
   every export goes through before it is published), exactly as the gate runs:
   no base IRI. They run a second time through the same parser (Oxigraph) with
   the base IRI the suites prescribe (each test's action IRI), to show that the
   gate's refusals of relative IRIs are the gate's choice, not parser faults.
 * The SHACL core suite runs against pySHACL as
-  :func:`graph_builder.validate.shacl_validate` calls it (same options), and
+  :func:`graph_builder.validating.validate.shacl_validate` calls it (same options), and
   compares reports as the W3C data-shapes test suite defines (full compliance).
 
 Nothing is fetched: manifests name files by their W3C IRIs, which are mapped
@@ -33,7 +33,8 @@ from rdflib.compare import graph_diff, isomorphic
 from rdflib.term import Node
 
 from conftest import ROOT
-from graph_builder.publish import RDF_FORMATS, PublishError, gate_parse
+from graph_builder.atomic import PublishError
+from graph_builder.writing.publish import RDF_FORMATS, gate_parse
 
 W3C = ROOT / "tests" / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -267,14 +268,14 @@ def graph_at(iri: Node) -> Graph:
 def project_pyshacl(data: Graph, shapes: Graph) -> Graph:
     """The report graph pySHACL gives when the project's validator calls it on ``data`` and ``shapes``.
 
-    ``graph_builder.validate.shacl_validate`` runs unchanged (its own pySHACL
+    ``graph_builder.validating.validate.shacl_validate`` runs unchanged (its own pySHACL
     options, its report translation), with the test's shapes and no ontology
     (the suite's data graphs carry their own class hierarchy); pySHACL's
     report graph is taken on its way.
     """
     import pyshacl
 
-    from graph_builder.validate import shacl_validate
+    from graph_builder.validating.validate import shacl_validate
 
     real = pyshacl.validate
     reports: list[Graph] = []

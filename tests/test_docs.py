@@ -43,7 +43,7 @@ def test_exit_codes_are_documented():
 
 
 def test_every_facts_kind_is_documented():
-    from graph_builder.schema import KINDS
+    from graph_builder.loading.schema import KINDS
 
     model = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
     for kind in KINDS:

@@ -24,12 +24,12 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from conftest import FACTS, run_cli
-from graph_builder import export as ex
-from graph_builder.build import Build, source_graph_iri
+from graph_builder.building.build import Build, source_graph_iri
 from graph_builder.cli import EXPORT_FORMATS
 from graph_builder.namespaces import ID, PREFIXES, RDF, RDFS, SCHEMA, XSD
 from graph_builder.pipeline import build_graph
-from graph_builder.serialize import escape_string, iri_ref, nquads, ntriples
+from graph_builder.writing import export as ex
+from graph_builder.writing.serialize import escape_string, iri_ref, nquads, ntriples
 
 QUAD_FORMATS = ("trig", "nquads")
 MERGED_FORMATS = ("turtle", "ntriples")
@@ -316,8 +316,8 @@ def test_stdout_equals_the_file(tmp_path):
 
 
 def test_turtle_export_is_the_build_turtle(built):
-    from graph_builder.serialize import HEADER
-    from graph_builder.serialize import trig, turtle
+    from graph_builder.writing.serialize import HEADER
+    from graph_builder.writing.serialize import trig, turtle
 
     text = ex.render(built, "turtle")
     assert text == turtle(built.merged(), header=HEADER)
@@ -383,7 +383,7 @@ def test_rdf_type_is_written_a_only_as_a_predicate():
     # subject or an object it must stay an IRI, or the file does not read back
     from rdflib import Graph, Namespace
 
-    from graph_builder.serialize import trig, turtle
+    from graph_builder.writing.serialize import trig, turtle
 
     ex = Namespace("http://example.org/")
     triples = [(ex.s, RDF.type, ex.C), (ex.s, ex.p, RDF.type), (RDF.type, ex.p, ex.o)]

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import run_cli
 from graph_builder.errors import FactsError
-from graph_builder.facts import load_facts
+from graph_builder.loading.facts import load_facts
 
 TEXT = ("The 7th Meeting of the Example Committee was held in Kazan on 3 March 2021. "
         "Ivan Petrov was elected Chair of the Example Committee.")

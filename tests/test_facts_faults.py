@@ -23,11 +23,11 @@ from typing import Callable, Iterator
 import pytest
 
 from conftest import cli_env, run_cli
-from graph_builder import factsdir
+from graph_builder.building.cache import Cache, load_facts_cached
 from graph_builder.errors import FactsError
-from graph_builder.facts import load_facts
-from graph_builder.factsdir import TEXT_MAX_BYTES, FactsDir
-from graph_builder.cache import Cache, load_facts_cached
+from graph_builder.loading import factsdir
+from graph_builder.loading.facts import load_facts
+from graph_builder.loading.factsdir import TEXT_MAX_BYTES, FactsDir
 from test_bad_input import CORPUS, digest, previous_build
 
 LIMIT = TEXT_MAX_BYTES
@@ -358,7 +358,7 @@ def test_a_file_deleted_between_listing_and_reading_through_the_cli(tmp_path, fa
     extra.write_text("entities: []\n", encoding="utf-8")
     out, before = previous_build(tmp_path)
     script = (
-        "import sys\nfrom pathlib import Path\nfrom graph_builder.factsdir import FactsDir\n"
+        "import sys\nfrom pathlib import Path\nfrom graph_builder.loading.factsdir import FactsDir\n"
         "real = FactsDir.listing\n"
         "def listing(self):\n    out = real(self)\n    Path(sys.argv[1]).unlink(missing_ok=True)\n    return out\n"
         "FactsDir.listing = listing\nfrom graph_builder.cli import main\nsys.exit(main(sys.argv[2:]))\n")
@@ -432,7 +432,7 @@ def test_viz_structure_draws_a_part_of_cycle_of_a_data_file(tmp_path):
 def test_the_tree_layout_places_every_node_of_cycles_and_long_chains():
     import networkx as nx
 
-    from graph_builder.viz import tree_layout
+    from graph_builder.answering.viz import tree_layout
 
     net = nx.MultiDiGraph()
     chain = [f"n{i:05d}" for i in range(5000)]  # deeper than Python's recursion limit
@@ -486,8 +486,8 @@ def test_an_ill_typed_number_of_a_data_file_is_an_inconsistency_not_a_crash(tmp_
     data = tmp_path / "bad.nt"
     data.write_text('<https://w3id.org/customs-kg/id/q> <https://schema.org/value> '
                     '"12a"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
-    from graph_builder.reasoning import check_consistency
-    from graph_builder.rdfinput import read_rdf
+    from graph_builder.answering.rdfinput import read_rdf
+    from graph_builder.validating.reasoning import check_consistency
 
     consistent, detail = check_consistency(read_rdf(data), explain=False)
     assert not consistent

@@ -28,15 +28,16 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from conftest import SYNTH_TRIPLES
 import rdflib
 from rdflib import Literal, URIRef
 
-from graph_builder import export as ex
-from graph_builder.build import Build, source_graph_iri
-from graph_builder.facts import load_facts
-from graph_builder.build import build as build_facts
+from graph_builder.building.build import Build, source_graph_iri
+from graph_builder.building.build import build as build_facts
+from graph_builder.loading.facts import load_facts
 from graph_builder.namespaces import ID, SCHEMA, SKOS, XSD
-from graph_builder.serialize import nquads, ntriples, turtle
+from graph_builder.writing import export as ex
+from graph_builder.writing.serialize import nquads, ntriples, turtle
 from test_export import read_pyoxigraph, read_rapper, read_rdflib
 from test_facts_errors import ENTITIES, ROLES
 
@@ -270,7 +271,7 @@ def test_language_tags_with_a_region_are_read_back_case_insensitively(tmp_path, 
 @pytest.mark.parametrize("suffix", [".ttl", ".trig", ".nt", ".nq", ".jsonld"])
 def test_strict_reader_keeps_the_builders_literals(tmp_path, facts_build, suffix):
     """``rdfinput.read_rdf`` (``--data FILE``, ``validate FILE``) gives the merged graph back."""
-    from graph_builder.rdfinput import read_rdf
+    from graph_builder.answering.rdfinput import read_rdf
 
     built, _big = facts_build
     fmt = {v: k for k, v in ex.EXTENSIONS.items()}[suffix]
@@ -281,7 +282,7 @@ def test_strict_reader_keeps_the_builders_literals(tmp_path, facts_build, suffix
 
 
 def test_strict_reader_keeps_lexical_forms_as_written(tmp_path, direct_build):
-    from graph_builder.rdfinput import read_rdf
+    from graph_builder.answering.rdfinput import read_rdf
 
     path = tmp_path / "direct.nq"
     path.write_text(nquads(direct_build.quads()), encoding="utf-8")
@@ -292,18 +293,9 @@ def test_strict_reader_keeps_lexical_forms_as_written(tmp_path, direct_build):
 
 # -- the largest generated graph ------------------------------------------------------
 
-SYNTH_TRIPLES = 100_000
-
-
 @pytest.fixture(scope="module")
-def large_build(tmp_path_factory) -> Build:
-    from graph_builder import synth
-    from graph_builder.pipeline import build_graph
-
-    out = tmp_path_factory.mktemp("synth") / "facts"
-    synth.generate(out, SYNTH_TRIPLES, 1)
-    _facts, built = build_graph(out)
-    return built
+def large_build(built_100k) -> Build:
+    return built_100k
 
 
 def test_largest_graph_round_trips(tmp_path, large_build):

@@ -23,14 +23,14 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from graph_builder.cache import Cache, Stats, build_cached, load_facts_cached
-from graph_builder.incremental import validate_incremental
-from graph_builder.validate_engine import (fast_validate, pyshacl_results, run_sparql_checks, split_shapes,
+from graph_builder.building.cache import Cache, Stats, build_cached, load_facts_cached
+from graph_builder.validating.incremental import validate_incremental
+from graph_builder.validating.validate_engine import (fast_validate, pyshacl_results, run_sparql_checks, split_shapes,
                                            validation_store)
 from graph_builder.namespaces import ID, RDFS, SCHEMA, SH, TIME, XSD
 from graph_builder.pipeline import TRIG_NAME, TURTLE_NAME, build_and_validate, build_graph, write_outputs
-from graph_builder.reasoning import ontology_graph
-from graph_builder.validate import shacl_validate, shapes_graph
+from graph_builder.validating.reasoning import ontology_graph
+from graph_builder.validating.validate import shacl_validate, shapes_graph
 
 from conftest import FACTS, ROOT, cli_env, run_cli
 
@@ -65,7 +65,7 @@ def test_sparql_checks_equal_pyshacl_on_every_fixture(shapes, ontology):
         fast = sorted(set(run_sparql_checks(validation_store(data, ontology), checks, {})))
         _c, report, _t = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                           advanced=True, allow_warnings=True, use_shapes=sparql_shapes)
-        from graph_builder.validate import translate_report
+        from graph_builder.validating.validate import translate_report
 
         assert fast == sorted(set(translate_report(report, {}))), path.name
         found_any = found_any or bool(fast)
@@ -275,7 +275,7 @@ def test_incremental_validation_of_injected_violations_in_a_generated_graph_equa
 
 
 def test_shapes_the_engine_is_not_verified_on_go_to_pyshacl(shapes, ontology):
-    from graph_builder.validate_engine import prepare
+    from graph_builder.validating.validate_engine import prepare
 
     extra = Graph()
     for t in shapes:
@@ -303,7 +303,7 @@ def test_cli_validate_of_an_rdf_file_gives_pyshacls_results(tmp_path):
 
 
 def test_the_reasoners_verdict_is_reused_while_its_input_is_the_same(tmp_path, monkeypatch, built):
-    from graph_builder import reasoning
+    from graph_builder.validating import reasoning
 
     runs = []
     monkeypatch.setattr(reasoning, "_run_hermit", lambda text, n, explain: runs.append(n) or (True, f"ok {n}"))

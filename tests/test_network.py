@@ -1,7 +1,7 @@
 """Issue 5: the networks behind `customs-kg viz`, and the figure files.
 
 The networks come from the queries under queries/network/ over the built
-graph; --as-of follows graph_builder.temporal.holds (not held: left out;
+graph; --as-of follows graph_builder.answering.temporal.holds (not held: left out;
 cannot tell: kept, marked uncertain); --focus/--depth keep an ego graph. The
 files are read back: GraphML and GEXF with networkx, PNG with Pillow, SVG as
 XML with its labels as text.
@@ -16,10 +16,10 @@ import networkx as nx
 import pytest
 
 from conftest import run_cli
-from graph_builder.dates import parse_date
+from graph_builder.answering.network import KINDS, build_network
+from graph_builder.answering.viz import figure, gexf, graphml, render_file
 from graph_builder.errors import CustomsKGError
-from graph_builder.network import KINDS, build_network
-from graph_builder.viz import figure, gexf, graphml, render_file
+from graph_builder.loading.dates import parse_date
 
 RILO_CIS = "Regional Intelligence Liaison Office for the Commonwealth of Independent States"
 NCP_MEMBERS = {"customs-am", "customs-az", "customs-by", "customs-kg", "customs-kz", "customs-tj", "customs-uz",

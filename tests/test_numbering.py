@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_builder.numbering import missing_numbers, number_ranges
+from graph_builder.loading.numbering import missing_numbers, number_ranges
 
 
 @pytest.mark.parametrize("known,missing,written", [

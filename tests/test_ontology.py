@@ -28,8 +28,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from graph_builder import reasoning
-from graph_builder.reasoning import ReasoningError, check_consistency, ontology_graph, reasoner_input
+from graph_builder.validating import reasoning
+from graph_builder.validating.reasoning import ReasoningError, check_consistency, ontology_graph, reasoner_input
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"

@@ -26,11 +26,11 @@ import pytest
 from rdflib import Literal
 
 from conftest import ROOT, cli_env
-from graph_builder.checks import Finding, render as render_findings
+from graph_builder.answering.checks import Finding, render as render_findings
+from graph_builder.answering.query import Rows
+from graph_builder.answering.results import format_rows
 from graph_builder.errors import Problem
-from graph_builder.facts import Loc
-from graph_builder.query import Rows
-from graph_builder.results import format_rows
+from graph_builder.loading.facts import Loc
 from graph_builder.textsafe import (Numeral, delimited, html_json, markdown_text, spreadsheet_cell,
                                     terminal_lines, terminal_text)
 from servers import start_oxigraph
@@ -517,7 +517,7 @@ def test_page_data_cannot_end_its_script_element(hostile_page):
 
 
 def test_page_script_writes_data_as_text_only():
-    from graph_builder.viz import asset
+    from graph_builder.answering.viz import asset
 
     script = asset("page.js")
     assert "innerHTML" not in script and "outerHTML" not in script and "insertAdjacentHTML" not in script

@@ -592,7 +592,7 @@ def test_a_manifest_that_is_not_an_object_or_not_json(tmp_path, text, message):
 
 def test_the_lock_is_what_keeps_a_live_leftover(tmp_path):
     """The sweep itself: a folder named for a dead process is removed unless its lock is held."""
-    from graph_builder.publish import sweep
+    from graph_builder.atomic import sweep
 
     dead = dead_pid()
     free = _staging(tmp_path / f".out.staging-{dead}-freeaaaa")
@@ -600,7 +600,7 @@ def test_the_lock_is_what_keeps_a_live_leftover(tmp_path):
     fd = os.open(held, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # held by this process: a sweep in another one must leave it
-        code = ("from pathlib import Path\nfrom graph_builder.publish import sweep\n"
+        code = ("from pathlib import Path\nfrom graph_builder.atomic import sweep\n"
                 f"print([p.name for p in sweep(Path({str(tmp_path)!r}), 'out')])\n")
         proc = subprocess.run([sys.executable, "-c", code],
                               capture_output=True, text=True, env=cli_env(), cwd=ROOT, timeout=60)

@@ -38,14 +38,14 @@ from hypothesis import strategies as st
 from rdflib import Literal
 
 from conftest import run_cli
-from graph_builder.build import build
-from graph_builder.dates import PartialDate, definitely_before
+from graph_builder.building.build import build
 from graph_builder.errors import FactsError
-from graph_builder.facts import INVISIBLE, MIN_QUOTE_LETTERS, load_facts
-from graph_builder.serialize import HEADER
-from graph_builder.serialize import nquads, ntriples, turtle
-from graph_builder.reasoning import ontology_graph
-from graph_builder.validate import shacl_validate, shapes_graph
+from graph_builder.loading.dates import PartialDate, definitely_before
+from graph_builder.loading.facts import INVISIBLE, MIN_QUOTE_LETTERS, load_facts
+from graph_builder.validating.reasoning import ontology_graph
+from graph_builder.validating.validate import shacl_validate, shapes_graph
+from graph_builder.writing.serialize import HEADER
+from graph_builder.writing.serialize import nquads, ntriples, turtle
 from test_export import read_pyoxigraph
 
 PROFILE = settings(

@@ -15,12 +15,12 @@ import pytest
 
 from conftest import ROOT, cli_env, run_cli
 from graph_builder.errors import InputError
-from graph_builder.publish import MANIFEST, publish, verify
+from graph_builder.writing.publish import MANIFEST, publish, verify
 
 WRITER = """
 import sys
 from pathlib import Path
-from graph_builder.publish import publish
+from graph_builder.writing.publish import publish
 out, tag, size = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 line = '<https://example.org/{t}/%d> <https://example.org/p> "{t}" .\\n'.replace("{t}", tag)
 body = "".join(line % i for i in range(size)).encode()

@@ -21,14 +21,14 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 
-from graph_builder import serialize
 from graph_builder.errors import QueryError
+from graph_builder.loading.dates import parse_date
 from graph_builder.namespaces import CKG, FOAF, ID, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
-from graph_builder.dates import parse_date
-from graph_builder.query import (PARAM_TYPES, NamedQuery, Rows, all_queries, bind_value, check_safe, find_query,
+from graph_builder.writing import serialize
+from graph_builder.answering.query import (PARAM_TYPES, NamedQuery, Rows, all_queries, bind_value, check_safe, find_query,
                                  run)
-from graph_builder.results import rows_as_strings
-from graph_builder.temporal import Truth, holds, read_memberships
+from graph_builder.answering.results import rows_as_strings
+from graph_builder.answering.temporal import Truth, holds, read_memberships
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
@@ -834,7 +834,7 @@ def test_two_sources_giving_different_dates_are_reported(built_graph):
     assert [r for r in oxigraph_rows(oxigraph_store(g), "contradictions") if r[0] == "different values"] == found
 
 
-# --- Dates: the two dated queries agree with graph_builder.temporal ------------------------
+# --- Dates: the two dated queries agree with graph_builder.answering.temporal ------------------------
 
 # Days, months and years around the bundled memberships' dates: before, inside and after
 # "2021-02-12", "2021-03" (the last day of the month included), "2021"-"2022", "2023-01".
@@ -1069,7 +1069,7 @@ def test_most_rule_queries_name_the_shapes_they_restate():
 @pytest.mark.parametrize("name", RESTATING)
 def test_a_rule_query_restates_the_shapes_its_header_names(built_graph, name):
     """Its rule broken, the shapes of its `# Shape:` header report the same node (so `check` leaves it to them)."""
-    from graph_builder.validate import shacl_validate
+    from graph_builder.validating.validate import shacl_validate
 
     g = copy_of(built_graph)
     breakage, culprit = BREAKAGES[name]

@@ -18,11 +18,11 @@ from rdflib import Graph
 
 from conftest import run_cli
 from servers import BadHTTP, Listener
+from graph_builder.answering.query import NamedQuery, all_queries, check_safe, run
+from graph_builder.answering.sparqltext import read_query, scan
 from graph_builder.errors import QueryError
 from graph_builder.limits import MAX_NESTING, QUERY_TIMEOUT
-from graph_builder.query import NamedQuery, all_queries, check_safe, run
-from graph_builder.sparqltext import read_query, scan
-from graph_builder.store import graph_store
+from graph_builder.writing.store import graph_store
 
 URL = "http://127.0.0.1:{port}/s"
 # Every way found of hiding SERVICE from one reader of the text; {url} is the listener's.
@@ -208,7 +208,7 @@ def test_a_bad_iri_parameter_is_a_clear_error(tmp_path, value, message):
 def test_a_parameter_that_spells_an_escape_is_refused(engines):
     q = NamedQuery("p", Path("<p>"), "# Question: x?\n# Parameters:\n#   name  string  a name\n"
                    "SELECT ?s WHERE { ?s ?p ?name }", "x?")
-    from graph_builder.query import parse_header
+    from graph_builder.answering.query import parse_header
 
     q = parse_header(Path("p.rq"), q.text)
     for engine in engines.values():

@@ -10,8 +10,8 @@ from rdflib import Graph
 
 from conftest import run_cli
 from servers import Listener
+from graph_builder.answering.query import NamedQuery, check_safe, run
 from graph_builder.errors import QueryError
-from graph_builder.query import NamedQuery, check_safe, run
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_allow_remote_lets_a_service_query_through_the_check():
 
 
 def test_last_line_guard_stops_service_evaluation_even_if_the_check_is_bypassed(listener):
-    from graph_builder.query import execute
+    from graph_builder.answering.query import execute
 
     q = NamedQuery("raw", Path("raw.rq"), f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}", "raw")
     with pytest.raises(QueryError, match="SERVICE is refused"):

@@ -22,10 +22,10 @@ import httpx
 import pytest
 
 from conftest import run_cli
-from graph_builder import query as query_mod
-from graph_builder import remote
-from graph_builder.query import all_queries, run
-from graph_builder.results import rows_as_strings
+from graph_builder.answering import query as query_mod
+from graph_builder.answering import remote
+from graph_builder.answering.query import all_queries, run
+from graph_builder.answering.results import rows_as_strings
 from servers import free_port, start_oxigraph, start_virtuoso
 from test_queries import EXPECTED, QUERIES_DIR
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal
 
+from graph_builder.answering.resolve import AmbiguousName, NoMatch, Resolver, ambiguous_names, normalize
 from graph_builder.errors import QueryError
 from graph_builder.namespaces import FOAF, ID, ORG, RDF, RDFS, SKOS
-from graph_builder.resolve import AmbiguousName, NoMatch, Resolver, ambiguous_names, normalize
 
 
 @pytest.fixture(scope="module")

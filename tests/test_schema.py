@@ -1,4 +1,4 @@
-"""The statement kinds are declared once (graph_builder/schema.py) and everything else follows them.
+"""The statement kinds are declared once (graph_builder/loading/schema.py) and everything else follows them.
 
 A kind without its builder, its shapes, its row in the docs or its card line
 fails here; docs/architecture.md's list of places to touch for a new kind is
@@ -14,12 +14,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from graph_builder.build import KIND_BUILDERS
+from graph_builder.answering.cards import entity_card
+from graph_builder.building.build import KIND_BUILDERS
 from graph_builder.iris import iri
-from graph_builder.cards import entity_card
-from graph_builder.facts import load_facts
+from graph_builder.loading.facts import load_facts
+from graph_builder.loading.schema import KINDS, SCHEMA_VERSION, FieldType, Written, docs_table
 from graph_builder.namespaces import CKGSH, SH
-from graph_builder.schema import KINDS, SCHEMA_VERSION, FieldType, Written, docs_table
 
 from conftest import FACTS, ROOT
 
@@ -101,11 +101,11 @@ def test_architecture_lists_the_places_to_touch_for_a_new_kind():
     found = re.search(r"## Adding a statement kind\n(.*?)(?:\n## |\Z)", text, re.S)
     assert found, "docs/architecture.md has no 'Adding a statement kind' section"
     places = re.findall(r"^\d+\. `([^`]+)`", found.group(1), re.M)
-    assert 1 <= len(places) <= 3 and places[0] == "graph_builder/schema.py", places
+    assert 1 <= len(places) <= 3 and places[0] == "graph_builder/loading/schema.py", places
     for place in places:
         path = ROOT / place.split("::")[0]
         assert path.is_file(), place
         if "::" in place:
             assert place.split("::")[1] in path.read_text(encoding="utf-8"), place
-    assert "graph_builder/build.py::KIND_BUILDERS" in places
+    assert "graph_builder/building/build.py::KIND_BUILDERS" in places
     assert "shapes/customs-shapes.ttl" in places

@@ -356,12 +356,12 @@ def test_contract_query_with_str_answers_on_a_valid_fixture() -> None:
 
 
 # --------------------------------------------------------------------------
-# The fast validator (graph_builder.validate_engine.fast_validate) against pySHACL
+# The fast validator (graph_builder.validating.validate_engine.fast_validate) against pySHACL
 # --------------------------------------------------------------------------
 
 def _pyshacl_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
     """pySHACL's top-level results: (focus, path, constraint component, severity, source shape), in N-Triples."""
-    from graph_builder.ntriples import nt_term
+    from graph_builder.validating.ntriples import nt_term
 
     _c, report, _t = validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
                               advanced=True, allow_warnings=True)
@@ -377,8 +377,8 @@ def _pyshacl_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
 def _fast_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
     """The fast validator's top-level results, in the same form: the engine for the core shapes, Oxigraph
     for the sh:sparql constraints."""
-    from graph_builder.ntriples import nt_lines
-    from graph_builder.validate_engine import prepare, validation_store
+    from graph_builder.validating.ntriples import nt_lines
+    from graph_builder.validating.validate_engine import prepare, validation_store
 
     prep = _prepared()
     assert prep.engine is not None, "the project's shapes are no longer all run by the fast engine"
@@ -396,7 +396,7 @@ def _fast_results(data: Graph) -> set[tuple[str, str, str, str, str]]:
 
 @lru_cache(maxsize=1)
 def _prepared():  # type: ignore[no-untyped-def]
-    from graph_builder.validate_engine import prepare
+    from graph_builder.validating.validate_engine import prepare
 
     return prepare(shapes_graph(), ontology_graph())
 
@@ -404,9 +404,9 @@ def _prepared():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("path", VALID + INVALID, ids=[f"{p.parent.name}/{p.stem}" for p in VALID + INVALID])
 def test_fast_validator_gives_pyshacls_results_on_every_fixture(path: Path) -> None:
     """Same (focus, path, component, severity, shape) top-level results, and the same located results with
-    pySHACL's nested sh:detail results, messages and values (graph_builder.validate.shacl_validate)."""
-    from graph_builder.validate_engine import fast_validate
-    from graph_builder.validate import shacl_validate
+    pySHACL's nested sh:detail results, messages and values (graph_builder.validating.validate.shacl_validate)."""
+    from graph_builder.validating.validate import shacl_validate
+    from graph_builder.validating.validate_engine import fast_validate
 
     data = parse_fixture(path)
     assert _fast_results(data) == _pyshacl_results(data)

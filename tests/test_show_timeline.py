@@ -12,8 +12,8 @@ import json
 import pytest
 
 from conftest import run_cli
-from graph_builder.cards import entity_card, render, timeline
-from graph_builder.dates import parse_date
+from graph_builder.answering.cards import entity_card, render, timeline
+from graph_builder.loading.dates import parse_date
 from graph_builder.namespaces import ID
 
 HEADLINE_000 = "The 28th Global RILO Meeting was held under the chairmanship of the RILO CIS"

@@ -5,7 +5,7 @@ strings) in Oxigraph and in rdflib's memory store, on the bundled graph and
 on a generated graph of ~100k triples (with start dates contested by a
 second source added, so that every kind of contradiction is found).
 Oxigraph returns plain literals as ``xsd:string`` literals;
-:func:`graph_builder.store.to_rdflib` reads them back as plain rdflib
+:func:`graph_builder.validating.ntriples.to_rdflib` reads them back as plain rdflib
 literals (the same RDF 1.1 term), the only normalization.
 """
 
@@ -20,10 +20,10 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from graph_builder.answering.query import NamedQuery, all_queries, run
+from graph_builder.answering.results import rows_as_strings
 from graph_builder.errors import InputError, QueryError
-from graph_builder.query import NamedQuery, all_queries, run
-from graph_builder.results import rows_as_strings
-from graph_builder.store import (MARKER, graph_store, is_store, memory_store, open_store, write_store)
+from graph_builder.writing.store import (MARKER, graph_store, is_store, memory_store, open_store, write_store)
 
 from conftest import ROOT, run_cli
 from servers import Listener
@@ -105,13 +105,8 @@ def contested_start_dates(graph, count: int) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    from graph_builder.pipeline import build_graph
-    from graph_builder.synth import generate
-
-    folder = tmp_path_factory.mktemp("synth100k")
-    manifest = generate(folder, 100_000, seed=1)
-    _facts, built = build_graph(folder)
+def generated(synth_100k, built_100k):
+    manifest, built = synth_100k[1], built_100k
     graph = built.merged_graph()
     contested = contested_start_dates(graph, CONTESTED)
     for triple in contested:
@@ -277,7 +272,7 @@ def test_a_streamed_store_keeps_blank_nodes_and_holds_each_triple_once():
     # triple of the default graph.
     from rdflib import BNode, Literal, URIRef
 
-    from graph_builder.store import LinesReader
+    from graph_builder.writing.store import LinesReader
 
     node, p = BNode("b0"), URIRef("http://example.org/p")
     graphs = [URIRef("http://example.org/g1"), URIRef("http://example.org/g2")]

@@ -14,10 +14,10 @@ from itertools import product
 import pytest
 from rdflib import Graph, Literal
 
-from graph_builder.dates import PartialDate, parse_date
+from graph_builder.answering.temporal import Truth, holds, memberships_as_of, read_memberships
 from graph_builder.errors import InputError
+from graph_builder.loading.dates import PartialDate, parse_date
 from graph_builder.namespaces import ID, ORG, RDF, TIME, XSD
-from graph_builder.temporal import Truth, holds, memberships_as_of, read_memberships
 
 HELD, NOT_HELD, UNKNOWN = Truth.HELD, Truth.NOT_HELD, Truth.UNKNOWN
 

@@ -6,7 +6,7 @@ every request other than file: and data: refused and recorded. The tests read
 the page's cytoscape instance (window.ckg.cy) and drive the search box, a
 click on a node (its card, with a source headline and a quoted sentence) and
 the date control, whose three-valued rule must agree with
-graph_builder.temporal.holds. The browser is required: a missing one fails.
+graph_builder.answering.temporal.holds. The browser is required: a missing one fails.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from graph_builder.dates import parse_date
-from graph_builder.temporal import Membership, holds
-from graph_builder.viz import render_file
+from graph_builder.answering.temporal import Membership, holds
+from graph_builder.answering.viz import render_file
+from graph_builder.loading.dates import parse_date
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,7 +1,7 @@
 """The facts reader gives the same document, lines and diagnostics whichever parser reads a file.
 
 Files are read by libyaml for speed, and by ruamel when libyaml refuses them (see
-``graph_builder/yamlload.py``). These tests hold the fast path to ruamel's reading:
+``graph_builder/loading/yamlload.py``). These tests hold the fast path to ruamel's reading:
 the same tree (values, lines, quoting) or the same diagnostic, on the bundled facts,
 the bad-input corpus, a generated facts folder and generated documents.
 """
@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph_builder.errors import FactsError
+from graph_builder.loading.yamlload import parse_yaml
 from graph_builder.synth import generate
-from graph_builder.yamlload import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "bad_input" / "files"
@@ -136,7 +136,7 @@ def test_libyaml_reads_an_adjacent_json_key_ruamel_refuses():
 
 
 def test_without_libyaml_ruamel_reads_every_file(monkeypatch):
-    import graph_builder.yamlload as yl
+    import graph_builder.loading.yamlload as yl
 
     data = (ROOT / "facts" / "vocab" / "roles.yaml").read_bytes()
     expected = reading(data, "ruamel")

@@ -1,0 +1,578 @@
+"""Entity cards (``customs-kg show``) and timelines (``customs-kg timeline``).
+
+Both read the merged graph with rdflib's triple API and attach to every line
+the evidence behind it: for a membership, an association or a quantity, the
+node's own ``prov:wasDerivedFrom`` links; for a plain fact triple, the links
+of its reified ``rdf:Statement``. Evidence is a source article (headline,
+publication date) and, on request, the quoted sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graph_builder import iris
+from graph_builder.building.build import statement_iri
+from graph_builder.iris import local_name
+from graph_builder.loading.dates import PartialDate, parse_date
+from graph_builder.loading.numbering import missing_numbers, number_ranges
+from graph_builder.namespaces import CKG, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
+from graph_builder.textsafe import delimited, markdown_text, terminal_lines
+
+_DATE_PROPS = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear)
+_HIDDEN_TYPES = {str(RDF.Statement)}
+
+
+def key_of(node: Node | None) -> str:
+    """The curated key of one of our IRIs (or the IRI itself); ``?`` for nothing."""
+    return "?" if node is None else iris.key_of(node)
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """One source behind a line: the article and, if asked for, the sentence."""
+
+    source: str
+    headline: str
+    published: str | None
+    quote: str | None = None
+
+    def text(self, quotes: bool) -> str:
+        """``source: headline (date)`` and the quote on request."""
+        when = self.published or "undated"
+        out = f"source: {self.headline} ({when}) [{self.source}]"
+        if quotes and self.quote:
+            out += f"\n      “{self.quote}”"
+        return out
+
+
+@dataclass
+class Line:
+    """One statement on a card or a timeline."""
+
+    section: str
+    text: str
+    target: str | None = None
+    start: str | None = None
+    end: str | None = None
+    status: str | None = None
+    reason: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Card:
+    """Everything the graph says about one entity, with its evidence."""
+
+    key: str
+    label: str
+    types: list[str]
+    names: list[tuple[str, str, str]]
+    lines: list[Line]
+    as_of: str | None = None
+    undated: list[Line] = field(default_factory=list)
+    kind: str = "card"
+    notes: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    """Graph access shared by cards and timelines."""
+
+    def __init__(self, graph: Graph, lang: str = "en"):
+        self.g = graph
+        self.lang = lang
+
+    def label(self, node: Node | None) -> str:
+        if node is None:
+            return "?"
+        if isinstance(node, Literal):
+            return str(node)
+        best = None
+        for lit in self.g.objects(node, SKOS.prefLabel):
+            if isinstance(lit, Literal) and lit.language == self.lang:
+                return str(lit)
+            if isinstance(lit, Literal) and lit.language == "en":
+                best = str(lit)
+        if best:
+            return best
+        for lit in self.g.objects(node, RDFS.label):
+            return str(lit)
+        return key_of(node)
+
+    def types(self, node: Node) -> list[str]:
+        return sorted({local_name(t) for t in self.g.objects(node, RDF.type) if str(t) not in _HIDDEN_TYPES})
+
+    def evidence_of(self, node: Node) -> list[Evidence]:
+        out: set[Evidence] = set()
+        for d in self.g.objects(node, PROV.wasDerivedFrom):
+            if (d, RDF.type, SCHEMA.NewsArticle) in self.g:
+                quoted = [q for q in self.g.objects(node, PROV.wasDerivedFrom) if (q, PROV.wasQuotedFrom, d) in self.g]
+                if not quoted:
+                    out.add(self._ev(d, None))
+                for q in quoted:
+                    out.add(self._ev(d, q))
+            elif (d, PROV.wasQuotedFrom, None) in self.g:
+                for src in self.g.objects(d, PROV.wasQuotedFrom):
+                    out.add(self._ev(src, d))
+        return sorted(out, key=lambda e: (e.published or "9999", e.source, e.quote or ""))
+
+    def _ev(self, source: Node, quote: Node | None) -> Evidence:
+        headline = self.g.value(source, SCHEMA.headline)
+        published = self.g.value(source, SCHEMA.datePublished)
+        text = str(self.g.value(quote, PROV.value)) if quote is not None else None
+        return Evidence(key_of(source), str(headline) if headline else key_of(source),
+                        str(published) if published else None, text)
+
+    def fact_evidence(self, s: Node, p: Node, o: Node | None) -> list[Evidence]:
+        if o is None:
+            return []
+        return self.evidence_of(statement_iri(s, p, o))
+
+    def instant(self, instant: Node | None) -> str | None:
+        if instant is None:
+            return None
+        for prop in _DATE_PROPS:
+            value = self.g.value(instant, prop)
+            if value is not None:
+                return str(value)
+        return None
+
+    def interval(self, membership: Node) -> tuple[str | None, str | None]:
+        interval = self.g.value(membership, ORG.memberDuring)
+        if interval is None:
+            return None, None
+        return (self.instant(self.g.value(interval, TIME.hasBeginning)),
+                self.instant(self.g.value(interval, TIME.hasEnd)))
+
+    def event_dates(self, event: Node) -> tuple[str | None, str | None]:
+        start = self.g.value(event, SCHEMA.startDate)
+        end = self.g.value(event, SCHEMA.endDate)
+        return (str(start) if start is not None else None, str(end) if end is not None else None)
+
+
+def _span(start: str | None, end: str | None) -> str:
+    if start is None and end is None:
+        return "dates unknown"
+    if start == end:
+        return str(start)
+    return f"{start or '?'} – {end or '?'}"
+
+
+def _as_of_status(start: str | None, end: str | None, attested: Sequence[str], at: PartialDate | None) -> tuple[str | None, str | None]:
+    if at is None:
+        return None, None
+    from graph_builder.answering.temporal import Truth, holds
+
+    truth, reason = holds(parse_date(start) if start else None, parse_date(end) if end else None,
+                          [parse_date(a) for a in attested], at)
+    return {Truth.HELD: "held", Truth.NOT_HELD: "not held", Truth.UNKNOWN: "cannot tell"}[truth], reason
+
+
+def membership_lines(r: _Reader, node: Node, *, as_member: bool, at: PartialDate | None) -> list[Line]:
+    """Lines for the memberships an entity holds (as_member) or that others hold in it."""
+    out = []
+    pred = ORG.member if as_member else ORG.organization
+    for m in sorted(r.g.subjects(pred, node), key=str):
+        if (m, RDF.type, ORG.Membership) not in r.g:
+            continue
+        role = r.g.value(m, ORG.role)
+        other = r.g.value(m, ORG.organization if as_member else ORG.member)
+        start, end = r.interval(m)
+        attested = sorted(str(a) for a in r.g.objects(m, CKG.attestedAt))
+        status, reason = _as_of_status(start, end, attested, at)
+        if status == "not held":
+            continue
+        role_label = r.label(role) if role is not None else "?"
+        if as_member:
+            text = f"{role_label}, {r.label(other)}"
+        else:
+            text = f"{r.label(other)}: {role_label}"
+        detail = []
+        if start or end:
+            detail.append(_span(start, end))
+        elif not attested:
+            detail.append("dates unknown")
+        if attested:
+            detail.append("attested " + ", ".join(attested))
+        behalf = r.g.value(m, CKG.onBehalfOf)
+        if behalf is not None:
+            detail.append(f"on behalf of {r.label(behalf)}")
+        gen = r.g.value(m, PROV.wasGeneratedBy)
+        if gen is not None:
+            where = r.g.value(gen, SCHEMA.superEvent)
+            when = r.g.value(gen, SCHEMA.startDate)
+            how = "re-elected" if (gen, RDF.type, CKG.ReElection) in r.g else "appointed" if (gen, RDF.type, CKG.Appointment) in r.g else "elected"
+            detail.append(how + (f" at {r.label(where)}" if where is not None else "") + (f" in {when}" if when is not None else ""))
+        out.append(Line("Memberships and posts" if as_member else "Members and post holders",
+                        text + (f" ({'; '.join(detail)})" if detail else ""), key_of(other) if other is not None else None,
+                        start, end, status, reason, r.evidence_of(m)))
+    return out
+
+
+def _chain_up(r: _Reader, node: Node) -> list[list[Node]]:
+    """Every path from ``node`` up the org:subOrganizationOf links to a top body."""
+    paths: list[list[Node]] = []
+
+    def walk(n: Node, path: list[Node]) -> None:
+        parents = sorted(set(r.g.objects(n, ORG.subOrganizationOf)) - set(path), key=str)
+        if not parents:
+            if path:
+                paths.append(path)
+            return
+        for p in parents:
+            walk(p, path + [p])
+
+    walk(node, [])
+    return paths
+
+
+_FREQUENCY_WORDS = {"P1Y": "annually"}  # schema:repeatFrequency (xsd:duration) in words
+
+
+def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
+    """The card of one entity."""
+    r = _Reader(graph, lang)
+    g = graph
+    lines: list[Line] = []
+    names = []
+    for p, kind in ((SKOS.prefLabel, "preferred"), (SKOS.altLabel, "also"), (SKOS.notation, "code")):
+        for lit in g.objects(node, p):
+            names.append((kind, getattr(lit, "language", None) or "", str(lit)))
+    names.sort(key=lambda n: (n[0] != "preferred", n[1] != "en", n[1], n[2]))
+
+    def fact(section: str, p: URIRef, o: Node, text: str, target: Node | None = None) -> None:
+        lines.append(Line(section, text, key_of(target) if target is not None else None,
+                          evidence=r.fact_evidence(node, p, o)))
+
+    for o in g.objects(node, SCHEMA.description):
+        fact("About", SCHEMA.description, o, str(o))
+    for o in g.objects(node, SCHEMA.foundingDate):
+        fact("About", SCHEMA.foundingDate, o, f"founded {o}")
+    for schedule in sorted(g.objects(node, SCHEMA.eventSchedule), key=str):
+        every = str(g.value(schedule, SCHEMA.repeatFrequency))
+        fact("About", SCHEMA.eventSchedule, schedule, "held " + _FREQUENCY_WORDS.get(every, f"every {every}"))
+    for o in sorted(g.objects(node, SCHEMA.areaServed), key=str):
+        lines.append(Line("About", f"serves {r.label(o)}", key_of(o)))
+    for path in _chain_up(r, node):
+        first = path[0]
+        text = " → ".join(r.label(p) for p in path)
+        lines.append(Line("Part of (up to the top)", text, key_of(first),
+                          evidence=r.fact_evidence(node, ORG.subOrganizationOf, first)))
+    for p, section, verb in ((ORG.reportsTo, "Reports to", ""), (CKG.administrativelySupportedBy, "Reports to", "administrative support: "),
+                             (SCHEMA.location, "Place", ""), (SCHEMA.provider, "Run by", ""), (CKG.linkedTo, "Linked to", "")):
+        for o in sorted(g.objects(node, p), key=str):
+            if p == SCHEMA.location and (o, RDF.type, SCHEMA.VirtualLocation) in g:
+                fact("Place", p, o, "online", o)
+                continue
+            country = g.value(o, SCHEMA.containedInPlace) if p == SCHEMA.location else None
+            fact(section, p, o, verb + r.label(o) + (f", {r.label(country)}" if country is not None else ""), o)
+    for child in sorted(g.subjects(ORG.subOrganizationOf, node), key=lambda n: r.label(n)):
+        lines.append(Line("Units and bodies below", r.label(child), key_of(child),
+                          evidence=r.fact_evidence(child, ORG.subOrganizationOf, node)))
+    lines += membership_lines(r, node, as_member=True, at=at)
+    lines += membership_lines(r, node, as_member=False, at=at)
+    if (node, RDF.type, SCHEMA.Event) in g:
+        lines += _event_lines(r, node)
+    for assoc in sorted(g.subjects(PROV.agent, node), key=str):
+        for event in g.subjects(PROV.qualifiedAssociation, assoc):
+            role = g.value(assoc, PROV.hadRole)
+            start, end = r.event_dates(event)
+            lines.append(Line("Roles at meetings", f"{r.label(role)} of {r.label(event)} ({_span(start, end)})",
+                              key_of(event), start, end, evidence=r.evidence_of(assoc)))
+    for event in sorted(g.subjects(SCHEMA.attendee, node), key=lambda n: r.label(n)):
+        start, end = r.event_dates(event)
+        lines.append(Line("Attended", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
+                          evidence=r.fact_evidence(event, SCHEMA.attendee, node)))
+    for event in sorted(g.subjects(SCHEMA.organizer, node), key=lambda n: r.label(n)):
+        start, end = r.event_dates(event)
+        lines.append(Line("Organized", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
+                          evidence=r.fact_evidence(event, SCHEMA.organizer, node)))
+    for election in sorted(g.subjects(CKG.candidate, node), key=str):
+        meeting = g.value(election, SCHEMA.superEvent)
+        when = g.value(election, SCHEMA.startDate)
+        extra = (f" at {r.label(meeting)}" if meeting is not None else "") + (f" ({when})" if when is not None else "")
+        lines.append(Line("Elections", r.label(election) + extra, key_of(election),
+                          str(when) if when is not None else None, evidence=r.evidence_of(election)))
+    for event in sorted(g.subjects(SCHEMA.about, node), key=lambda n: r.label(n)):
+        lines.append(Line("Discussed at", r.label(event), key_of(event), evidence=r.fact_evidence(event, SCHEMA.about, node)))
+    for outcome in sorted(g.subjects(CKG.outcomeObject, node), key=str):
+        of = g.value(outcome, CKG.outcomeOf)
+        action = g.value(outcome, CKG.action)
+        lines.append(Line("Outcome of", f"{action} at {r.label(of)}", key_of(of), evidence=r.evidence_of(outcome)))
+    types = r.types(node)
+    return Card(key_of(node), r.label(node), types, names, lines, str(at) if at else None)
+
+
+def _event_lines(r: _Reader, e: Node) -> list[Line]:
+    g = r.g
+    out: list[Line] = []
+    for series in g.objects(e, SCHEMA.superEvent):
+        pos = g.value(e, SCHEMA.position)
+        text = (f"No. {pos} of " if pos is not None else "part of ") + r.label(series)
+        out.append(Line("Event", text, key_of(series), evidence=r.fact_evidence(e, SCHEMA.superEvent, series)))
+    start, end = r.event_dates(e)
+    if start or end:
+        ev = r.fact_evidence(e, SCHEMA.startDate, g.value(e, SCHEMA.startDate)) if start else []
+        out.append(Line("Event", "dates: " + _span(start, end), None, start, end, evidence=ev))
+    else:
+        out.append(Line("Event", "dates: unknown (no source gives them)"))
+    for mode in g.objects(e, SCHEMA.eventAttendanceMode):
+        out.append(Line("Event", "format: " + local_name(mode).replace("EventAttendanceMode", "").lower(),
+                        evidence=r.fact_evidence(e, SCHEMA.eventAttendanceMode, mode)))
+    if (e, SCHEMA.eventStatus, SCHEMA.EventScheduled) in g:
+        out.append(Line("Event", "status: scheduled (planned)", evidence=r.fact_evidence(e, SCHEMA.eventStatus, SCHEMA.EventScheduled)))
+    for assoc in sorted(g.objects(e, PROV.qualifiedAssociation), key=str):
+        agent = g.value(assoc, PROV.agent)
+        role = g.value(assoc, PROV.hadRole)
+        out.append(Line("Roles", f"{r.label(role)}: {r.label(agent)}", key_of(agent), evidence=r.evidence_of(assoc)))
+    for who in sorted(g.objects(e, SCHEMA.attendee), key=lambda n: r.label(n)):
+        out.append(Line("Participants", r.label(who), key_of(who), evidence=r.fact_evidence(e, SCHEMA.attendee, who)))
+    for count in sorted(g.subjects(CKG.countOf, e), key=str):
+        out.append(Line("Participants", f"stated: {r.label(count)}", evidence=r.evidence_of(count)))
+    for q in sorted(g.objects(e, CKG.hasQuantity), key=str):
+        amount = g.value(q, SCHEMA.value)
+        low, high = g.value(q, SCHEMA.minValue), g.value(q, SCHEMA.maxValue)
+        unit = g.value(q, SCHEMA.unitCode)
+        if amount is not None:
+            how = f"exactly {amount}"
+        else:
+            how = " and ".join(x for x in (f"over {low}" if low is not None else "", f"up to {high}" if high is not None else "") if x)
+        out.append(Line("Quantities", f"{r.label(q)}: {how} {unit}", key_of(q), evidence=r.evidence_of(q)))
+    for outcome in sorted(g.subjects(CKG.outcomeOf, e), key=str):
+        obj = g.value(outcome, CKG.outcomeObject)
+        out.append(Line("Outcomes", f"{g.value(outcome, CKG.action)}: {r.label(obj)}", key_of(obj), evidence=r.evidence_of(outcome)))
+    for sub in sorted(g.objects(e, SCHEMA.subEvent), key=str):
+        if (sub, RDF.type, CKG.Election) in g or (sub, RDF.type, CKG.Appointment) in g or (sub, RDF.type, CKG.CandidacyAgreement) in g:
+            out.append(Line("Outcomes", r.label(sub), key_of(sub), evidence=r.evidence_of(sub)))
+    for prev in g.objects(e, CKG.immediatelyFollows):
+        out.append(Line("Event", f"immediately after {r.label(prev)}", key_of(prev), evidence=r.fact_evidence(e, CKG.immediatelyFollows, prev)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Timelines
+# ---------------------------------------------------------------------------
+
+def _sort_key(line: Line) -> tuple[tuple[int, int, int], str]:
+    d = parse_date(line.start or line.end or "9999")
+    return (d.first_day(), line.text)
+
+
+def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
+    """The chronological story of a person, a body or a meeting series."""
+    r = _Reader(graph, lang)
+    g = graph
+    lines: list[Line] = []
+    if (node, RDF.type, FOAF.Person) in g:
+        for line in membership_lines(r, node, as_member=True, at=at):
+            line.section = "Posts and memberships"
+            lines.append(line)
+        for assoc in g.subjects(PROV.agent, node):
+            for event in g.subjects(PROV.qualifiedAssociation, assoc):
+                start, end = r.event_dates(event)
+                lines.append(Line("Meeting roles", f"{r.label(g.value(assoc, PROV.hadRole))} of {r.label(event)}",
+                                  key_of(event), start, end, evidence=r.evidence_of(assoc)))
+        for election in g.subjects(CKG.candidate, node):
+            meeting = g.value(election, SCHEMA.superEvent)
+            when = g.value(election, SCHEMA.startDate)
+            start, end = (str(when), str(when)) if when is not None else r.event_dates(meeting) if meeting is not None else (None, None)
+            lines.append(Line("Elections", r.label(election) + (f" at {r.label(meeting)}" if meeting is not None else ""),
+                              key_of(election), start, end, evidence=r.evidence_of(election)))
+    else:
+        lines += _body_timeline(r, node, at)
+    dated = sorted((l for l in lines if l.start or l.end), key=_sort_key)
+    undated = sorted((l for l in lines if not (l.start or l.end)), key=lambda l: (l.section, l.text))
+    return Card(key_of(node), r.label(node), r.types(node), [], dated, str(at) if at else None, undated,
+                kind="timeline", notes=_numbering_gaps(r, node))
+
+
+def _numbering_gaps(r: _Reader, node: Node) -> list[str]:
+    """Numbers missing between the numbered meetings of a series (or of the series a body organizes)."""
+    notes = []
+    by_series: dict[Node, set[int]] = {}
+    for meeting in _meetings_of(r, node):
+        for series in r.g.objects(meeting, SCHEMA.superEvent):
+            for pos in r.g.objects(meeting, SCHEMA.position):
+                by_series.setdefault(series, set()).add(int(str(pos)))
+    for series, numbers in sorted(by_series.items(), key=lambda kv: str(kv[0])):
+        missing = missing_numbers(numbers)
+        if not missing:
+            continue
+        notes.append(f"{r.label(series)}: no meeting numbered {number_ranges(missing)} is recorded "
+                     f"(the graph knows {', '.join(str(n) for n in sorted(numbers))})")
+    return notes
+
+
+def _meetings_of(r: _Reader, node: Node) -> list[Node]:
+    g = r.g
+    series = {node} if (node, RDF.type, SCHEMA.EventSeries) in g else set()
+    for event in g.subjects(SCHEMA.organizer, node):
+        series |= set(g.objects(event, SCHEMA.superEvent))
+    meetings = set()
+    for s in series:
+        for m in g.subjects(SCHEMA.superEvent, s):
+            if (m, RDF.type, CKG.Meeting) in g:
+                meetings.add(m)
+    for m in g.subjects(SCHEMA.organizer, node):
+        if (m, RDF.type, CKG.Meeting) in g:
+            meetings.add(m)
+    return sorted(meetings, key=str)
+
+
+def _within(start: str | None, end: str | None, term_start: str | None, term_end: str | None) -> bool:
+    """A meeting falls in a term when its dates cannot lie outside the term's possible span."""
+    if start is None and end is None:
+        return False
+    first = parse_date(start or end or "").first_day()
+    last = parse_date(end or start or "").last_day()
+    if term_start is not None and first < parse_date(term_start).first_day():
+        return False
+    if term_end is not None and last > parse_date(term_end).last_day():
+        return False
+    return True
+
+
+def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]:
+    g = r.g
+    lines: list[Line] = []
+    meetings = _meetings_of(r, node)
+    chair_roles = {ID["role/chair"], ID["role/vice-chair"]}
+    for line in membership_lines(r, node, as_member=False, at=at):
+        m = next((m for m in g.subjects(ORG.organization, node) if key_of(g.value(m, ORG.member)) == line.target
+                  and r.label(g.value(m, ORG.role)) in line.text), None)
+        role = g.value(m, ORG.role) if m is not None else None
+        if role in chair_roles:
+            line.section = "Chairs and vice-chairs"
+            under = [mt for mt in meetings if (line.start or line.end) and _within(*r.event_dates(mt), line.start, line.end)]
+            if under:
+                line.text += "; meetings in this term: " + ", ".join(r.label(mt) for mt in under)
+        else:
+            line.section = "Members and post holders"
+        lines.append(line)
+    for mt in meetings:
+        start, end = r.event_dates(mt)
+        chairs = [r.label(g.value(a, PROV.agent)) for a in g.objects(mt, PROV.qualifiedAssociation)
+                  if g.value(a, PROV.hadRole) == ID["role/chair"]]
+        place = [("online" if (p, RDF.type, SCHEMA.VirtualLocation) in g else r.label(p)) for p in g.objects(mt, SCHEMA.location)]
+        detail = [_span(start, end)] + (place or []) + ([f"chaired by {', '.join(sorted(chairs))}"] if chairs else ["chair not recorded"])
+        evidence = r.evidence_of(mt)
+        lines.append(Line("Meetings", f"{r.label(mt)} ({'; '.join(detail)})", key_of(mt), start, end, evidence=evidence))
+    for founded in g.objects(node, SCHEMA.foundingDate):
+        lines.append(Line("Founded", f"founded {founded}", None, str(founded), str(founded),
+                          evidence=r.fact_evidence(node, SCHEMA.foundingDate, founded)))
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+def render(card: Card, fmt: str = "table", quotes: bool = False, raw: bool = False) -> str:
+    """A card or timeline for a terminal (table), or as json, markdown, csv or tsv.
+
+    The table's text is shown as :func:`~graph_builder.textsafe.terminal_text`
+    (a field's own line breaks continue under it); Markdown fields are
+    :func:`~graph_builder.textsafe.markdown_text`; CSV and TSV cells are
+    neutralised for spreadsheets unless ``raw``.
+    """
+    if fmt == "json":
+        return json.dumps(_as_dict(card, quotes), ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        return delimited(fmt, CSV_COLUMNS, _csv_rows(card, quotes), raw=raw)
+    md = fmt == "markdown"
+    out: list[str] = []
+
+    def put(prefix: str, value: str, lead: str = "") -> None:
+        """``prefix``, then ``lead`` and ``value`` as Markdown or as they are; in a table
+        each further line of ``value`` starts under its first."""
+        if md:
+            out.append(prefix + markdown_text(lead + value, line_start=True))
+        else:
+            out.append(prefix + lead + value.replace("\n", "\n" + " " * len(prefix + lead)))
+
+    put("# " if md else "", f"{card.label}  [{card.key}]")
+    put("*types:* " if md else "types: ", ", ".join(card.types))
+    if card.as_of:
+        out.append(f"as of {card.as_of} (held / cannot tell; what was not held is left out)")
+    if card.names:
+        out.append("")
+        out.append("## Names" if md else "Names")
+        for kind, lang, name in card.names:
+            put("- " if md else "  ", f"{name}  ({lang or '-'}, {kind})")
+    sections: dict[str, list[Line]] = {}
+    for line in card.lines:
+        sections.setdefault(line.section if card.kind == "card" else "Timeline", []).append(line)
+    if card.kind == "timeline" and card.undated:
+        sections["Undated (the sources give no date)"] = card.undated
+    for section, items in sections.items():
+        out.append("")
+        out.append(f"## {section}" if md else section)
+        for line in items:
+            prefix = "- " if md else "  "
+            when = ""
+            if card.kind == "timeline" and section == "Timeline":
+                when = f"{_span(line.start, line.end):<25} "
+            status = f" [{line.status}{': ' + line.reason if line.reason and line.status != 'held' else ''}]" if line.status else ""
+            label = f"{line.section}: " if card.kind == "timeline" else ""
+            put(prefix, line.text + status, lead=when + label)
+            for head, sentences in _grouped(line.evidence):
+                put("    " if not md else "  - ", head)
+                if quotes:
+                    for q in sentences:
+                        put("      " if not md else "    > ", f"“{q}”")
+    if card.notes:
+        out.append("")
+        out.append("## Notes" if md else "Notes")
+        for note in card.notes:
+            put("- " if md else "  ", note)
+    if not card.lines and not card.undated:
+        out.append("")
+        out.append("(the graph records nothing else about it)")
+    return "".join(terminal_lines(entry) + "\n" for entry in out)
+
+
+CSV_COLUMNS = ("entity", "section", "text", "target", "start", "end", "status", "source", "published", "quote")
+
+
+def _csv_rows(card: Card, quotes: bool) -> list[list[str]]:
+    """One CSV/TSV row per line and source (a line without a source: one row with empty source cells)."""
+    rows = []
+    for line in card.lines + card.undated:
+        for ev in line.evidence or [Evidence("", "", None)]:
+            rows.append([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
+                         line.status or "", ev.source, ev.published or "", (ev.quote or "") if quotes else ""])
+    return rows
+
+
+def _grouped(evidence: Sequence[Evidence]) -> list[tuple[str, list[str]]]:
+    """Evidence grouped by source: one ``source:`` line, then its quoted sentences."""
+    groups: dict[str, list[str]] = {}
+    for ev in evidence:
+        sentences = groups.setdefault(ev.text(False), [])
+        if ev.quote and ev.quote not in sentences:
+            sentences.append(ev.quote)
+    return list(groups.items())
+
+
+def _as_dict(card: Card, quotes: bool) -> dict[str, Any]:
+    def line(l: Line) -> dict[str, Any]:
+        d = asdict(l)
+        d["evidence"] = [{k: v for k, v in asdict(e).items() if k != "quote" or quotes} for e in l.evidence]
+        return {k: v for k, v in d.items() if v not in (None, [])}
+
+    out: dict[str, Any] = {"entity": card.key, "iri": str(ID[card.key]), "label": card.label, "types": card.types}
+    if card.as_of:
+        out["as_of"] = card.as_of
+    if card.names:
+        out["names"] = [{"kind": k, "lang": l, "text": t} for k, l, t in card.names]
+    out["lines" if card.kind == "card" else "dated"] = [line(l) for l in card.lines]
+    if card.kind == "timeline":
+        out["undated"] = [line(l) for l in card.undated]
+        out["notes"] = card.notes
+    return out
+

@@ -1,0 +1,525 @@
+"""Map loaded facts to RDF, following ``docs/data-model.md`` and ``docs/interop.md``.
+
+The result is a set of quads: the default graph holds entities, roles,
+sources and their metadata; one named graph per source holds what that source
+states, with its provenance. The union of all graphs is the merged graph.
+Every node has an IRI minted from curated keys (no blank nodes), so the same
+facts always give the same quads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graph_builder.iris import iri, key_of, role_iri
+from graph_builder.loading.dates import PartialDate
+from graph_builder.loading.facts import Facts, Loc, Statement, Values
+from graph_builder.loading.schema import KINDS, UNIT_TYPES
+from graph_builder.namespaces import CKG, FOAF, ID, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
+
+Triple = tuple[Node, Node, Node]
+Quad = tuple[Node, Node, Node, URIRef | None]
+
+ROLE_SCHEME = ID["role"]
+
+TYPE_CLASSES: dict[str, tuple[URIRef, ...]] = {
+    "IntergovernmentalOrganization": (CKG.IntergovernmentalOrganization, ORG.FormalOrganization, ORG.Organization),
+    "NationalCustomsAdministration": (CKG.NationalCustomsAdministration, ORG.FormalOrganization, ORG.Organization, SCHEMA.GovernmentOrganization),
+    **{t: (CKG[t], ORG.OrganizationalUnit, ORG.Organization) for t in sorted(UNIT_TYPES)},
+    "Network": (CKG.Network, ORG.Organization),
+    "Delegation": (CKG.Delegation, ORG.Organization),
+    "MeetingSeries": (CKG.MeetingSeries, SCHEMA.EventSeries, ORG.Organization),
+    "Meeting": (CKG.Meeting, SCHEMA.Event, PROV.Activity),
+    "Session": (CKG.Session, CKG.Meeting, SCHEMA.Event, PROV.Activity),
+    "Operation": (CKG.Operation, SCHEMA.Event, PROV.Activity),
+    "Programme": (CKG.Programme, SCHEMA.Project),
+    "Project": (CKG.Project, SCHEMA.Project),
+    "InformationPlatform": (CKG.InformationPlatform, SCHEMA.SoftwareApplication),
+    "Plan": (CKG.Plan, SCHEMA.CreativeWork, PROV.Entity, PROV.Plan),
+    "Agreement": (CKG.Agreement, SCHEMA.CreativeWork, PROV.Entity),
+    "Document": (CKG.Document, SCHEMA.CreativeWork, PROV.Entity),
+    "Person": (FOAF.Person, SCHEMA.Person),
+    "Country": (SCHEMA.Country, SCHEMA.Place),
+    "City": (SCHEMA.City, SCHEMA.Place),
+}
+
+ELECTION_CLASSES = {
+    "election": (CKG.Election,),
+    "re-election": (CKG.ReElection, CKG.Election),
+    "appointment": (CKG.Appointment,),
+    "candidacy": (CKG.CandidacyAgreement,),
+}
+ELECTION_WORDS = {"election": "Election", "re-election": "Re-election", "appointment": "Appointment", "candidacy": "Agreed candidacy"}
+ATTENDANCE_MODES = {
+    "online": SCHEMA.OnlineEventAttendanceMode,
+    "offline": SCHEMA.OfflineEventAttendanceMode,
+    "mixed": SCHEMA.MixedEventAttendanceMode,
+}
+COUNT_RELATIONS = {"attendee": SCHEMA.attendee, "member": ORG.hasMember}
+NO_GENERATION = ("proposed", "to-be-approved")
+FREQUENCY_DURATIONS = {"annual": "P1Y"}
+
+
+def date_literal(d: PartialDate) -> Literal:
+    """A literal of the date's own precision (xsd:gYear, xsd:gYearMonth or xsd:date)."""
+    return Literal(str(d), datatype=XSD[d.xsd])
+
+
+def instant_property(d: PartialDate) -> URIRef:
+    """``time:inXSDDate``, ``time:inXSDgYearMonth`` or ``time:inXSDgYear``."""
+    return {"day": TIME.inXSDDate, "month": TIME.inXSDgYearMonth, "year": TIME.inXSDgYear}[d.precision]
+
+
+def number_literal(text: str) -> Literal:
+    """An xsd:integer or xsd:decimal literal, exactly as written."""
+    return Literal(text, datatype=XSD.decimal if "." in text else XSD.integer)
+
+
+def _sha(text: str, n: int = 16) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def statement_iri(s: Node, p: Node, o: Node) -> URIRef:
+    """The IRI of the reified statement of a plain fact triple."""
+    return ID["statement/" + _sha(f"{s.n3()} {p.n3()} {o.n3()}")]
+
+
+def source_graph_iri(source_key: str) -> URIRef:
+    """The named graph holding what one source states."""
+    return ID[source_key + "/graph"]
+
+
+@dataclass
+class Build:
+    """The built graph: quads by graph, and where each node was stated."""
+
+    default: set[Triple] = field(default_factory=set)
+    graphs: dict[URIRef, set[Triple]] = field(default_factory=lambda: defaultdict(set))
+    origins: dict[Node, set[Loc]] = field(default_factory=lambda: defaultdict(set))
+
+    def quads(self) -> Iterable[Quad]:
+        """Every quad; the default graph's graph is ``None``."""
+        for t in self.default:
+            yield (*t, None)
+        for g, triples in self.graphs.items():
+            for t in triples:
+                yield (*t, g)
+
+    def merged(self) -> set[Triple]:
+        """The union of all graphs."""
+        out = set(self.default)
+        for triples in self.graphs.values():
+            out |= triples
+        return out
+
+    def merged_graph(self) -> Graph:
+        """The merged graph as an rdflib Graph with the project's prefixes."""
+        g = Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns, override=True, replace=True)
+        for t in self.merged():
+            g.add(t)
+        return g
+
+    def dataset(self) -> Dataset:
+        """The quads as an rdflib Dataset with the project's prefixes."""
+        ds = Dataset()
+        for prefix, ns in PREFIXES.items():
+            ds.bind(prefix, ns, override=True, replace=True)
+        for t in self.default:
+            ds.add(t)
+        for g, triples in self.graphs.items():
+            graph = ds.graph(g)
+            for t in triples:
+                graph.add(t)
+        return ds
+
+
+class _Builder:
+    def __init__(self, facts: Facts, memberships_by_election: Mapping[str, set[str]]):
+        self.facts = facts
+        self.memberships_by_election = memberships_by_election
+        self.out = Build()
+
+    # -- helpers ----------------------------------------------------------
+    def base(self, s: Node, p: Node, o: Node) -> None:
+        self.out.default.add((s, p, o))
+
+    def labels(self, node: URIRef, entity_names: object, loc: Loc, *, kind: str) -> None:
+        names = entity_names  # Names
+        pref = getattr(names, "pref")
+        aliases = getattr(names, "aliases")
+        self.base(node, RDFS.label, Literal(pref["en"], lang="en"))
+        for lang in sorted(pref):
+            self.base(node, SKOS.prefLabel, Literal(pref[lang], lang=lang))
+        for lang in sorted(aliases):
+            for alias in aliases[lang]:
+                self.base(node, SKOS.altLabel, Literal(alias, lang=lang))
+        if kind == "Person":
+            self.base(node, FOAF.name, Literal(pref["en"]))
+        if kind in ("Country", "City"):
+            self.base(node, SCHEMA.name, Literal(pref["en"], lang="en"))
+        self.out.origins[node].add(loc)
+
+    def name(self, key: str) -> str:
+        if key in self.facts.entities:
+            return self.facts.entities[key].names.pref["en"]
+        if key in self.facts.roles:
+            return self.facts.roles[key].names.pref["en"]
+        return key
+
+    # -- vocabularies, entities, sources ---------------------------------
+    def roles(self) -> None:
+        self.base(ROLE_SCHEME, RDF.type, SKOS.ConceptScheme)
+        self.base(ROLE_SCHEME, SKOS.prefLabel, Literal("Roles", lang="en"))
+        self.base(ROLE_SCHEME, RDFS.label, Literal("Roles", lang="en"))
+        for role in self.facts.roles.values():
+            node = role_iri(role.key)
+            self.base(node, RDF.type, ORG.Role)
+            self.base(node, RDF.type, SKOS.Concept)
+            self.base(node, SKOS.inScheme, ROLE_SCHEME)
+            if role.single_holder:
+                self.base(node, RDF.type, CKG.SingleHolderRole)
+            self.labels(node, role.names, role.loc, kind="Role")
+
+    def entities(self) -> None:
+        for entity in self.facts.entities.values():
+            node = iri(entity.key)
+            for cls in TYPE_CLASSES[entity.type]:
+                self.base(node, RDF.type, cls)
+            self.labels(node, entity.names, entity.loc, kind=entity.type)
+            if entity.code:
+                self.base(node, SKOS.notation, Literal(entity.code))
+            if entity.country:
+                pred = SCHEMA.containedInPlace if entity.type == "City" else SCHEMA.areaServed
+                self.base(node, pred, iri(entity.country))
+
+    def sources(self) -> None:
+        for src in self.facts.sources.values():
+            node = iri(src.key)
+            self.base(node, RDF.type, SCHEMA.NewsArticle)
+            self.base(node, RDF.type, PROV.Entity)
+            self.base(node, RDFS.label, Literal(src.headline, lang=src.language))
+            self.base(node, SCHEMA.headline, Literal(src.headline, lang=src.language))
+            self.base(node, SCHEMA.inLanguage, Literal(src.language))
+            self.base(node, CKG.sourceFile, Literal(src.text_file))
+            if src.published:
+                self.base(node, SCHEMA.datePublished, date_literal(src.published))
+            if src.publisher:
+                self.base(node, SCHEMA.publisher, iri(src.publisher))
+            if src.url:
+                self.base(node, SCHEMA.url, URIRef(src.url))
+            self.out.origins[node].add(src.loc)
+
+    # -- statements -------------------------------------------------------
+    def statements(self, statements: Iterable[Statement]) -> None:
+        for st in statements:
+            _Statement(self, st).build()
+
+
+class _Statement:
+    """Builds the triples of one statement into its source's graph."""
+
+    def __init__(self, builder: _Builder, st: Statement):
+        self.b = builder
+        self.st = st
+        self.source = iri(st.source)
+        self.graph = builder.out.graphs[source_graph_iri(st.source)]
+        self.lang = builder.facts.sources[st.source].language
+        self.quotes = []
+        for text in st.quotes:
+            q = ID["quote/" + _sha(st.source + "\n" + text)]
+            self.quotes.append(q)
+            self.add(q, RDF.type, CKG.Quotation)
+            self.add(q, RDF.type, PROV.Entity)
+            self.add(q, PROV.value, Literal(text, lang=self.lang))
+            self.add(q, PROV.wasQuotedFrom, self.source)
+            builder.out.origins[q].add(st.loc)
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        self.graph.add((s, p, o))
+
+    def claim(self, node: URIRef) -> None:
+        """Mark ``node`` as a claim of this statement: link it to quote and source."""
+        for q in self.quotes:
+            self.add(node, PROV.wasDerivedFrom, q)
+        self.add(node, PROV.wasDerivedFrom, self.source)
+        self.b.out.origins[node].add(self.st.loc)
+
+    def fact(self, s: Node, p: Node, o: Node) -> None:
+        """A plain fact triple, asserted and reified with its provenance."""
+        self.add(s, p, o)
+        node = statement_iri(s, p, o)
+        self.add(node, RDF.type, RDF.Statement)
+        self.add(node, RDF.subject, s)
+        self.add(node, RDF.predicate, p)
+        self.add(node, RDF.object, o)
+        self.claim(node)
+
+    def build(self) -> None:
+        KIND_BUILDERS[self.st.kind](self, self.st.values)
+
+    # -- kinds ------------------------------------------------------------
+    def k_event(self, v: Values) -> None:
+        e = iri(self.st.subject)
+        key = self.st.subject
+        self.claim(e)
+        if "series" in v:
+            self.fact(e, SCHEMA.superEvent, iri(v.text("series")))
+            self.add(iri(v.text("series")), SCHEMA.subEvent, e)
+        if "super_event" in v:
+            self.fact(e, SCHEMA.superEvent, iri(v.text("super_event")))
+            self.add(iri(v.text("super_event")), SCHEMA.subEvent, e)
+        if "number" in v:
+            self.fact(e, SCHEMA.position, Literal(str(v.number("number")), datatype=XSD.integer))
+        start = v.optional_date("start") or v.optional_date("date")
+        end = v.optional_date("end") or v.optional_date("date")
+        if start:
+            self.fact(e, SCHEMA.startDate, date_literal(start))
+        if end:
+            self.fact(e, SCHEMA.endDate, date_literal(end))
+        if "place" in v:
+            self.fact(e, SCHEMA.location, iri(v.text("place")))
+        if "attendance" in v:
+            mode = v.text("attendance")
+            if mode in ("online", "mixed"):
+                virtual = ID[key + "/online"]
+                self.add(virtual, RDF.type, SCHEMA.VirtualLocation)
+                self.add(virtual, RDFS.label, Literal("Online", lang="en"))
+                self.add(virtual, SCHEMA.name, Literal("Online", lang="en"))
+                self.fact(e, SCHEMA.location, virtual)
+            self.fact(e, SCHEMA.eventAttendanceMode, ATTENDANCE_MODES[mode])
+        if v.get("status") == "scheduled":
+            self.fact(e, SCHEMA.eventStatus, SCHEMA.EventScheduled)
+        for org in v.keys_of("organizer"):
+            self.fact(e, SCHEMA.organizer, iri(org))
+        for who in v.keys_of("attendees"):
+            self.fact(e, SCHEMA.attendee, iri(who))
+        for r in v.records("roles"):
+            assoc = ID[f"{key}/role/{r.text('role')}/{r.text('agent')}"]
+            self.add(e, PROV.qualifiedAssociation, assoc)
+            self.add(e, PROV.wasAssociatedWith, iri(r.text("agent")))
+            self.add(assoc, RDF.type, PROV.Association)
+            self.add(assoc, PROV.agent, iri(r.text("agent")))
+            self.add(assoc, PROV.hadRole, role_iri(r.text("role")))
+            self.add(assoc, RDFS.label, Literal(f"{self.b.name(r.text('agent'))}: {self.b.name(r.text('role'))} of {self.b.name(key)}", lang="en"))
+            if "on_behalf_of" in r:
+                self.add(assoc, CKG.onBehalfOf, iri(r.text("on_behalf_of")))
+            self.claim(assoc)
+        for thing in v.keys_of("about"):
+            self.fact(e, SCHEMA.about, iri(thing))
+        if "follows" in v:
+            self.fact(e, CKG.immediatelyFollows, iri(v.text("follows")))
+        for q in v.records("quantities"):
+            node = iri(q.text("id"))
+            self.add(e, CKG.hasQuantity, node)
+            self.add(node, RDF.type, SCHEMA.QuantitativeValue)
+            self.add(node, SCHEMA.name, Literal(q.text("name"), lang=self.lang))
+            self.add(node, RDFS.label, Literal(q.text("name"), lang=self.lang))
+            for field_name, pred in (("value", SCHEMA.value), ("min", SCHEMA.minValue), ("max", SCHEMA.maxValue)):
+                if field_name in q:
+                    self.add(node, pred, number_literal(q.text(field_name)))
+            self.add(node, SCHEMA.unitCode, Literal(q.text("unit")))
+            self.claim(node)
+        for c in v.records("stated_counts"):
+            self.stated_count(e, c)
+        for o in v.records("outcomes"):
+            node = ID[f"{key}/outcome/{o.text('object')}"]
+            obj = iri(o.text("object"))
+            self.add(node, RDF.type, CKG.Outcome)
+            self.add(node, CKG.outcomeOf, e)
+            self.add(node, CKG.outcomeObject, obj)
+            self.add(node, CKG.action, Literal(o.text("action")))
+            self.add(node, RDFS.label, Literal(f"{self.b.name(o.text('object'))}: {o.text('action')} at {self.b.name(key)}", lang="en"))
+            self.claim(node)
+            if o.text("action") not in NO_GENERATION:
+                self.add(obj, PROV.wasGeneratedBy, e)
+                self.add(e, PROV.generated, obj)
+
+    def stated_count(self, subject: URIRef, c: Values) -> None:
+        key = key_of(subject)
+        node = ID[f"{key}/stated-count/{_sha(self.st.source + str(c.number('count')) + c.text('of'), 8)}"]
+        self.add(node, RDF.type, CKG.StatedCount)
+        self.add(node, CKG.countOf, subject)
+        self.add(node, CKG["count"], Literal(str(c.number("count")), datatype=XSD.nonNegativeInteger))
+        self.add(node, CKG.countDescription, Literal(c.text("of"), lang=self.lang))
+        self.add(node, RDFS.label, Literal(f"{c.number('count')} {c.text('of')}", lang=self.lang))
+        if "counted_type" in c:
+            self.add(node, CKG.countedClass, TYPE_CLASSES[c.text("counted_type")][0])
+        relation = c.optional_text("relation") or "attendee"
+        self.add(node, CKG.countedRelation, COUNT_RELATIONS[relation])
+        if "enumerated" in c:
+            self.add(node, CKG.enumerated, Literal("true" if c.flag("enumerated") else "false", datatype=XSD.boolean))
+        self.claim(node)
+
+    def k_stated_count(self, v: Values) -> None:
+        self.stated_count(iri(v.text("entity")), v)
+
+    def k_membership(self, v: Values) -> None:
+        m = iri(self.st.subject)
+        member = self.b.facts.entities[v.text("member")]
+        self.add(m, RDF.type, ORG.Membership)
+        if member.type == "Person":
+            self.add(m, RDF.type, CKG.Tenure)
+        self.add(m, ORG.member, iri(v.text("member")))
+        self.add(m, ORG.organization, iri(v.text("organization")))
+        self.add(m, ORG.role, role_iri(v.text("role")))
+        self.add(iri(v.text("member")), ORG.hasMembership, m)
+        self.add(m, RDFS.label, Literal(f"{self.b.name(v.text('member'))}: {self.b.name(v.text('role'))}, {self.b.name(v.text('organization'))}", lang="en"))
+        self.claim(m)
+        if "start" in v or "end" in v:
+            interval = ID[self.st.subject + "/interval"]
+            self.add(m, ORG.memberDuring, interval)
+            self.add(interval, RDF.type, TIME.Interval)
+            self.claim(interval)
+            for name, pred, suffix in (("start", TIME.hasBeginning, "begin"), ("end", TIME.hasEnd, "end")):
+                if name in v:
+                    instant = ID[f"{self.st.subject}/interval/{suffix}"]
+                    self.add(interval, pred, instant)
+                    self.add(instant, RDF.type, TIME.Instant)
+                    self.add(instant, instant_property(v.date(name)), date_literal(v.date(name)))
+                    self.claim(instant)
+        for d in v.dates("attested"):
+            self.add(m, CKG.attestedAt, date_literal(d))
+        if "generated_by" in v:
+            self.add(m, PROV.wasGeneratedBy, iri(v.text("generated_by")))
+        if "on_behalf_of" in v:
+            self.add(m, CKG.onBehalfOf, iri(v.text("on_behalf_of")))
+
+    def k_election(self, v: Values) -> None:
+        e = iri(self.st.subject)
+        for cls in ELECTION_CLASSES[v.text("kind")] + (SCHEMA.Event, PROV.Activity):
+            self.add(e, RDF.type, cls)
+        who = self.b.name(v.text("candidate")) if "candidate" in v else "the " + self.b.name(v.text("role"))
+        label = f"{ELECTION_WORDS[v.text('kind')]} of {who} as {self.b.name(v.text('role'))} of {self.b.name(v.text('organization'))}"
+        if "candidate" not in v:
+            label = f"{ELECTION_WORDS[v.text('kind')]}: {self.b.name(v.text('role'))} of {self.b.name(v.text('organization'))}"
+        self.add(e, SKOS.prefLabel, Literal(label, lang="en"))
+        self.add(e, RDFS.label, Literal(label, lang="en"))
+        self.add(e, CKG.electedTo, role_iri(v.text("role")))
+        self.add(e, CKG.electedIn, iri(v.text("organization")))
+        if "candidate" in v:
+            self.add(e, CKG.candidate, iri(v.text("candidate")))
+        if "at" in v:
+            self.fact(e, SCHEMA.superEvent, iri(v.text("at")))
+            self.add(iri(v.text("at")), SCHEMA.subEvent, e)
+        if "date" in v:
+            self.fact(e, SCHEMA.startDate, date_literal(v.date("date")))
+        for m in sorted(self.b.memberships_by_election.get(self.st.subject, ())):
+            self.add(e, CKG.resultingMembership, iri(m))
+        self.claim(e)
+
+    def k_part_of(self, v: Values) -> None:
+        unit, parent = iri(v.text("unit")), iri(v.text("parent"))
+        self.fact(unit, ORG.subOrganizationOf, parent)
+        self.add(parent, ORG.hasSubOrganization, unit)
+        if self.b.facts.entities[v.text("unit")].type in UNIT_TYPES:
+            self.fact(unit, ORG.unitOf, parent)
+            self.add(parent, ORG.hasUnit, unit)
+
+    def k_reports_to(self, v: Values) -> None:
+        self.fact(iri(v.text("org")), ORG.reportsTo, iri(v.text("to")))
+
+    def k_supported_by(self, v: Values) -> None:
+        self.fact(iri(v.text("org")), CKG.administrativelySupportedBy, iri(v.text("by")))
+
+    def k_founded(self, v: Values) -> None:
+        self.fact(iri(v.text("org")), SCHEMA.foundingDate, date_literal(v.date("date")))
+
+    def k_located(self, v: Values) -> None:
+        self.fact(iri(v.text("entity")), SCHEMA.location, iri(v.text("place")))
+
+    def k_alias(self, v: Values) -> None:
+        self.fact(iri(v.text("entity")), SKOS.altLabel, Literal(v.text("text"), lang=v.text("lang")))
+
+    def k_run_by(self, v: Values) -> None:
+        thing = self.b.facts.entities[v.text("thing")]
+        pred = SCHEMA.organizer if thing.type in ("Meeting", "Session", "Operation") else SCHEMA.provider
+        for by in v.keys_of("by"):
+            self.fact(iri(v.text("thing")), pred, iri(by))
+
+    def k_recurs(self, v: Values) -> None:
+        series = iri(v.text("series"))
+        schedule = ID[v.text("series") + "/schedule"]
+        self.fact(series, SCHEMA.eventSchedule, schedule)
+        self.add(schedule, RDF.type, SCHEMA.Schedule)
+        self.add(schedule, RDFS.label, Literal(f"{v.text('frequency').capitalize()} schedule of {self.b.name(v.text('series'))}", lang="en"))
+        self.add(schedule, SCHEMA.repeatFrequency, Literal(FREQUENCY_DURATIONS[v.text("frequency")], datatype=XSD.duration))
+        self.claim(schedule)
+
+    def k_description(self, v: Values) -> None:
+        self.fact(iri(v.text("entity")), SCHEMA.description, Literal(v.text("text"), lang=self.lang))
+
+    def k_linked_to(self, v: Values) -> None:
+        for to in v.keys_of("to"):
+            self.fact(iri(v.text("thing")), CKG.linkedTo, iri(to))
+
+
+# The builder of each statement kind of graph_builder.loading.schema (one function per kind).
+KIND_BUILDERS: dict[str, Callable[[_Statement, Values], None]] = {
+    "event": _Statement.k_event, "membership": _Statement.k_membership, "election": _Statement.k_election,
+    "part_of": _Statement.k_part_of, "reports_to": _Statement.k_reports_to,
+    "supported_by": _Statement.k_supported_by, "founded": _Statement.k_founded, "located": _Statement.k_located,
+    "alias": _Statement.k_alias, "run_by": _Statement.k_run_by, "linked_to": _Statement.k_linked_to,
+    "recurs": _Statement.k_recurs, "description": _Statement.k_description,
+    "stated_count": _Statement.k_stated_count,
+}
+if set(KIND_BUILDERS) != set(KINDS):  # pragma: no cover - a kind declared without its builder, or the reverse
+    raise ImportError(f"graph_builder.building.build: the builders {sorted(KIND_BUILDERS)} do not match the kinds of "
+                      f"graph_builder.loading.schema {sorted(KINDS)}")
+
+
+def memberships_by_election(facts: Facts) -> dict[str, set[str]]:
+    """The memberships each election resulted in (``generated_by``), by election key."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for st in facts.statements:
+        if st.kind == "membership" and "generated_by" in st.values:
+            out[st.values.text("generated_by")].add(st.subject)
+    return out
+
+
+def build_shared(facts: Facts) -> Build:
+    """The part every source shares: the roles, the entities and the source articles (the default graph)."""
+    b = _Builder(facts, {})
+    b.roles()
+    b.entities()
+    b.sources()
+    return b.out
+
+
+def build_source(facts: Facts, statements: Iterable[Statement], elections: Mapping[str, set[str]]) -> Build:
+    """The named graph(s) of some statements, all of one source article, with where each node was stated.
+
+    ``elections`` is :func:`memberships_by_election` of the whole facts folder (an election's statement
+    names the memberships that statements elsewhere say it resulted in)."""
+    b = _Builder(facts, elections)
+    b.statements(statements)
+    return b.out
+
+
+def merge(into: Build, part: Build) -> None:
+    """Add ``part``'s quads and origins to ``into``."""
+    into.default |= part.default
+    for g, triples in part.graphs.items():
+        into.graphs[g] |= triples
+    for node, locs in part.origins.items():
+        into.origins[node] |= locs
+
+
+def build(facts: Facts) -> Build:
+    """Build the quads of a loaded facts folder: the shared part, then each source's statements."""
+    out = build_shared(facts)
+    elections = memberships_by_election(facts)
+    by_source: dict[str, list[Statement]] = defaultdict(list)
+    for st in facts.statements:
+        by_source[st.source].append(st)
+    for statements in by_source.values():
+        merge(out, build_source(facts, statements, elections))
+    return out
+
