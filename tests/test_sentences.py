@@ -48,3 +48,44 @@ def test_a_missing_or_unreadable_text_is_a_clear_error(tmp_path):
     proc = run_cli("sentences", str(bad))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"{bad}:1: error:"), proc.stderr
+
+
+# The bad-input corpus's valid folder states its facts one statement per quote; the same facts written as
+# sentence blocks (each quote once, its claims under it) must build the same graph, byte for byte.
+BLOCKS = """source:
+  id: example-source
+  text: example.txt
+  headline: Example
+  language: en
+statements:
+  - quote: The 7th Meeting of the Example Committee was held in Kazan on 3 March 2021.
+    claims:
+      - event: example-meeting-7
+        series: example-meetings
+        number: "7"
+        date: "2021-03-03"
+        place: kazan
+  - quote: Ivan Petrov was elected Chair of the Example Committee.
+    claims:
+      - membership: petrov-chair
+        member: ivan-petrov
+        organization: example-committee
+        role: chair
+        start: "2021-03"
+"""
+
+
+def test_a_sentence_block_states_what_one_statement_per_quote_states(tmp_path):
+    import shutil
+
+    base = ROOT / "tests" / "bad_input" / "base"
+    blocks = tmp_path / "blocks"
+    shutil.copytree(base, blocks)
+    (blocks / "sources" / "example-source.yaml").write_text(BLOCKS, encoding="utf-8")
+    outputs = []
+    for name, folder in (("single", base), ("blocks", blocks)):
+        proc = run_cli("build", str(folder), "-o", str(tmp_path / f"out-{name}"), "--no-reason")
+        assert proc.returncode == 0, proc.stderr
+        outputs.append([(tmp_path / f"out-{name}" / f).read_bytes() for f in ("customs-kg.ttl", "customs-kg.trig")])
+    assert outputs[0] == outputs[1]
+    assert b"Ivan Petrov was elected Chair of the Example Committee." in outputs[1][0]

@@ -755,11 +755,11 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
         _defer_refs(ctx, facts)
         return
     for item in statements:
-        st = _load_statement(item, key, file, ctx, out, norm_text)
-        if st is not None:
-            facts.statements.append(st)
-        else:
-            facts.failed.update(_statement_key(item))
+        for claim, st in _load_item(item, key, file, ctx, out, norm_text):
+            if st is not None:
+                facts.statements.append(st)
+            else:
+                facts.failed.update(_statement_key(claim))
     _defer_refs(ctx, facts)
 
 
@@ -774,9 +774,63 @@ def _statement_key(item: YValue) -> list[str]:
     return []
 
 
-def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Collector, norm_text: str | None) -> Statement | None:
+def _load_item(item: YValue, source: str, file: str, ctx: _Ctx, out: _Collector,
+               norm_text: str | None) -> list[tuple[YValue, Statement | None]]:
+    """One entry of ``statements:``: a sentence block (``quote`` with the ``claims`` it states) or a single
+    statement (``quote`` beside one kind). Returns each claim with its statement (None when it failed)."""
     if not isinstance(item, YMap):
-        out.add(file, line_of(item, 1), "statement", "each statement is a mapping with 'quote' and one kind")
+        out.add(file, line_of(item, 1), "statement",
+                "each entry is a mapping: 'quote' with its 'claims', or 'quote' and one kind")
+        return [(item, None)]
+    claims = _get(item, "claims")
+    if claims is None:
+        return [(item, _load_statement(item, source, file, ctx, out, _quotes(item, file, ctx, out, norm_text)))]
+    for k in item:
+        if k not in ("quote", "claims"):
+            out.add(file, k.line, str(k), f"a sentence block has only 'quote' and 'claims': put '{k}' in one of its "
+                                          "claims")
+    quotes = _quotes(item, file, ctx, out, norm_text)
+    if not isinstance(claims, YSeq) or not claims:
+        out.add(file, line_of(claims, item.line), "claims",
+                "expected a list of claims, each a mapping with one kind (the claims the quote states)")
+        return [(item, None)]
+    found: list[tuple[YValue, Statement | None]] = []
+    for claim in claims:
+        own = _get(claim, "quote") if isinstance(claim, YMap) else None
+        if own is not None:
+            out.add(file, line_of(own, line_of(claim, item.line)), "quote",
+                    "a claim under a sentence block is stated by the block's quote: give it a block of its own "
+                    "to quote another sentence")
+            found.append((claim, None))
+            continue
+        found.append((claim, _load_statement(claim, source, file, ctx, out, quotes)))
+    return found
+
+
+def _quotes(item: YMap, file: str, ctx: _Ctx, out: _Collector, norm_text: str | None) -> list[str]:
+    """The sentences an entry quotes, each checked against the source's text (problems reported)."""
+    quotes_raw = _get(item, "quote")
+    quotes: list[str] = []
+    if quotes_raw is None:
+        out.add(file, item.line, "quote", "missing quote: every statement quotes the sentence of its source that states it")
+        return quotes
+    for q in (quotes_raw if isinstance(quotes_raw, YSeq) else [quotes_raw]):
+        try:
+            text = _quote(q, ctx)
+        except _Bad as exc:
+            out.add(file, line_of(q, item.line), "quote", str(exc))
+            continue
+        if norm_text is not None and _norm_ws(text) not in norm_text:
+            out.add(file, line_of(q, item.line), "quote", nearest_sentence(_norm_ws(text), norm_text))
+        quotes.append(_norm_ws(text))
+    return quotes
+
+
+def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Collector,
+                    quotes: list[str]) -> Statement | None:
+    """A statement of one kind, stated by ``quotes`` (its own, or its sentence block's)."""
+    if not isinstance(item, YMap):
+        out.add(file, line_of(item, 1), "statement", "each claim is a mapping with one kind")
         return None
     kinds = [k for k in item if k in KINDS]
     others = [k for k in item if k not in KINDS and k != "quote"]
@@ -786,20 +840,6 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
         return None
     kind = kinds[0]
     declared, spec = _SPECS[kind]
-    quotes_raw = _get(item, "quote")
-    quotes: list[str] = []
-    if quotes_raw is None:
-        out.add(file, item.line, "quote", "missing quote: every statement quotes the sentence of its source that states it")
-    else:
-        for q in (quotes_raw if isinstance(quotes_raw, YSeq) else [quotes_raw]):
-            try:
-                text = _quote(q, ctx)
-            except _Bad as exc:
-                out.add(file, line_of(q, item.line), "quote", str(exc))
-                continue
-            if norm_text is not None and _norm_ws(text) not in norm_text:
-                out.add(file, line_of(q, item.line), "quote", nearest_sentence(_norm_ws(text), norm_text))
-            quotes.append(_norm_ws(text))
     head = item[kinds[0]]
     values: dict[str, Value] = {}
     lines: dict[str, int] = {}

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = "2026-12-07.2"
+SCHEMA_VERSION = "2026-12-07.3"
 
 # --- Entity types --------------------------------------------------------------------
 
