@@ -71,6 +71,20 @@ def test_every_claim_of_the_bundled_facts_has_a_source_and_every_quote_is_in_its
         assert source in articles or source in quotations, source
 
 
+def test_the_bundled_facts_quote_each_sentence_once():
+    """Claims stated by the same sentence (or the same sentences together) sit under one sentence block."""
+    from graph_builder.loading.yamlload import parse_yaml
+
+    for path in sorted((BUNDLED_FACTS / "sources").glob("*.yaml")):
+        entries = parse_yaml(path.read_bytes(), path)["statements"]
+        seen: dict[tuple[str, ...], int] = {}
+        for entry in entries:
+            quote = entry["quote"]
+            key = tuple(_words(q) for q in (quote if isinstance(quote, list) else [quote]))
+            assert key not in seen, f"{path.name}:{entry.line}: quotes what the entry at line {seen[key]} quotes"
+            seen[key] = entry.line
+
+
 def test_check_finds_no_error_in_the_bundled_facts():
     proc = run_cli("check", str(BUNDLED_FACTS))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -157,3 +157,34 @@ def test_show_formats_for_pipes(fmt):
 def test_render_timeline_json_keeps_undated_apart(built_graph):
     data = json.loads(render(timeline(built_graph, ID["oleg-gubaidulin"]), "json"))
     assert data["dated"] == [] and len(data["undated"]) >= 3
+
+
+def _evidence(text: str, line: str) -> list[str]:
+    """The quotes printed under one line of a card (between it and the next line at its indent)."""
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.strip() == line)
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    quotes = []
+    for ln in lines[start + 1:]:
+        if len(ln) - len(ln.lstrip()) <= indent:
+            break
+        if ln.strip().startswith("“"):
+            quotes.append(ln.strip())
+    return quotes
+
+
+def test_evidence_is_per_claim_the_chair_line_quotes_only_the_chair_sentence():
+    """Read from the seed article: only its first sentence says who chaired the 28th meeting; the speech and
+    the participants are stated by other sentences, each shown under its own line."""
+    proc = run_cli("show", "global-rilo-meeting-28", "--quotes")
+    assert proc.returncode == 0, proc.stderr
+    assert _evidence(proc.stdout, "Chair: Regional Intelligence Liaison Office for the Commonwealth of Independent "
+                                  "States") == [
+        "“The 28th Global RILO Meeting was held virtually under the chairmanship of the RILO CIS, for the first "
+        "time, on 19-20 January, 2021.”"]
+    assert _evidence(proc.stdout, "Opening Speaker: Ricardo Treviño") == [
+        "“In his welcoming speech the WCO Deputy Secretary General Mr. Ricardo Trevino commended the excellent work "
+        "of RILOs in their regions to ensure the effectiveness of law enforcement activities.”"]
+    assert _evidence(proc.stdout, "WCO Secretariat") == [
+        "“10 of 11 RILOs located on almost all continents, as well as representatives of the WCO Secretariat "
+        "participated in the Meeting.”"]
