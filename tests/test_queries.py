@@ -206,11 +206,11 @@ EXPECTED: list[tuple[str, dict[str, str], list[tuple[str, ...]]]] = [
     #    virtually under the chairmanship of the RILO CIS, for the first time, on 19-20
     #    January, 2021."
     ("chair-of-series-in-year", {"body": "global-rilo-meetings", "year": "2021"}, [
-        ("rilo-cis", RILO_CIS, "2021", "2022", "global-rilo-meeting-28", "28", "2021-01-19", S000),
+        ("rilo-cis", RILO_CIS, "2021", "2022", "global-rilo-meeting-28", "28", "2021-01-19", S000, "stated"),
     ]),
     # 1. The term 2021-2022 also covers a question about 2022.
     ("chair-of-series-in-year", {"body": "global-rilo-meetings", "year": "2022-06-30"}, [
-        ("rilo-cis", RILO_CIS, "2021", "2022", "global-rilo-meeting-28", "28", "2021-01-19", S000),
+        ("rilo-cis", RILO_CIS, "2021", "2022", "global-rilo-meeting-28", "28", "2021-01-19", S000, "stated"),
     ]),
     # 1. 001 says who hosted the 30th meeting (2023) but not who chaired: unknown.
     ("chair-of-series-in-year", {"body": "global-rilo-meetings", "year": "2023"}, []),
@@ -328,8 +328,8 @@ EXPECTED: list[tuple[str, dict[str, str], list[tuple[str, ...]]]] = [
     # 8. RILO CIS chaired the 28th Global RILO Meeting (000), Oleg Gubaidulin the 24th
     #    CHLEU meeting (004); no other chair of a meeting is named.
     ("meetings-per-chairing-organization", {}, [
-        ("oleg-gubaidulin", "Oleg Gubaidulin", "1"),
-        ("rilo-cis", RILO_CIS, "1"),
+        ("oleg-gubaidulin", "Oleg Gubaidulin", "1", "0"),
+        ("rilo-cis", RILO_CIS, "1", "0"),
     ]),
     # 9. 000: "... (RILO CIS) ... is structurally part of the Central Enforcement
     #    Department of the Federal Customs Service of Russia."
@@ -795,7 +795,7 @@ def test_consecutive_chair_terms_do_not_overlap_and_succeed_each_other(built_gra
 def test_meeting_chair_without_a_dated_term_is_reported_with_the_term_unknown(built_graph):
     g = copy_of(built_graph)
     g.remove((ID["rilo-cis-chair-global-rilo-meetings-2021-2022"], ORG.memberDuring, None))
-    expected = [("rilo-cis", RILO_CIS, "", "", "global-rilo-meeting-28", "28", "2021-01-19", S000)]
+    expected = [("rilo-cis", RILO_CIS, "", "", "global-rilo-meeting-28", "28", "2021-01-19", S000, "stated")]
     assert rows(g, "chair-of-series-in-year", {"body": "global-rilo-meetings", "year": "2021"}) == expected
     assert rows(g, "chair-of-series-in-year", {"body": "global-rilo-meetings", "year": "2022"}) == []
     assert oxigraph_rows(oxigraph_store(g), "chair-of-series-in-year",

@@ -219,6 +219,7 @@ def test_role_list_matches_the_data_model() -> None:
         "Chair", "Vice-Chair", "Head", "Deputy Head", "Director", "Deputy Director",
         "Secretary General", "Deputy Secretary General", "Member", "National Contact Point",
         "Head of Delegation", "Host", "Organizer", "Opening Speaker", "Presenter", "Participant",
+        "Secretary", "Observer", "Guest", "Invited Expert",
     }
 
 

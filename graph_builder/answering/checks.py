@@ -13,7 +13,9 @@ The checks (id, severity):
 ``overlapping-tenures``    error /   two holders of a single-holder post (Chair, Head,
                            warning   Director, Secretary General) at once: error when
                                      the dates make it certain, warning when the dates'
-                                     precision only makes it possible
+                                     precision only makes it possible; a same-day
+                                     handover (one ends on the day the other begins)
+                                     is not an overlap
 ``repeated-tenure``        warning   one holder's two tenures of one post overlap
 ``undated-membership``     warning   memberships with no term (neither start nor end)
 ``single-source``          info      memberships, events and part-of facts that rest
@@ -253,6 +255,12 @@ def _meet(a: tuple[Day, Day], b: tuple[Day, Day]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
+def _hands_over(a: _Term, b: _Term) -> bool:
+    """Whether ``a`` ends on the day ``b`` begins, having begun before: a same-day handover, not an overlap."""
+    return (a.end is not None and b.start is not None and a.end.precision == "day" and a.end == b.start
+            and (a.start is None or a.start.first_day() < b.start.first_day()))
+
+
 def _check_overlapping_tenures(ctx: _Context) -> Iterator[Finding]:
     posts: dict[tuple[str, str], list[_Term]] = defaultdict(list)
     for term in _terms(ctx.facts):
@@ -262,6 +270,8 @@ def _check_overlapping_tenures(ctx: _Context) -> Iterator[Finding]:
             for b in terms[i + 1:]:
                 if a.key == b.key:
                     continue  # one tenure stated twice: conflicting-values compares its dates
+                if a.member != b.member and (_hands_over(a, b) or _hands_over(b, a)):
+                    continue
                 ca, cb = a.certain(), b.certain()
                 definite = ca is not None and cb is not None and _meet(ca, cb)
                 possible = definite or (a.dated and b.dated and _meet(a.possible(), b.possible()))

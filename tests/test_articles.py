@@ -1,0 +1,103 @@
+"""New kinds of facts, on invented articles (fictional bodies, places and people) added to a copy of facts/.
+
+Each expected answer below is read from the article's text, quoted beside it.
+``tests/articles/inland-waters``: a meeting held within a chair's term that does not say who chaired it, a
+meeting whose chair it does state, an observer, and a post handed over on one day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED_FACTS, ROOT, run_cli
+
+ARTICLES = ROOT / "tests" / "articles"
+SOURCE = "inland-waters-2025-06-04-6th-meeting"
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory) -> Path:
+    """A copy of the bundled facts with the invented article added (a change to facts/ only)."""
+    folder = tmp_path_factory.mktemp("articles") / "facts"
+    shutil.copytree(BUNDLED_FACTS, folder)
+    for part in ("sources", "texts", "entities"):
+        for path in (ARTICLES / "inland-waters" / part).iterdir():
+            shutil.copy2(path, folder / part / path.name)
+    return folder
+
+
+def rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
+    args = ["query", name, "--facts", str(facts), "-f", "csv"]
+    for key, value in params.items():
+        args += ["-p", f"{key}={value}"]
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    return list(csv.DictReader(io.StringIO(proc.stdout)))
+
+
+def test_the_article_builds_valid(facts, tmp_path):
+    proc = run_cli("build", str(facts), "-o", str(tmp_path / "out"), "--no-reason")
+    assert proc.returncode == 0, proc.stderr
+    assert "SHACL violations                            0" in proc.stdout
+
+
+# "The Northern Lakes Customs Service has chaired the Council since 2024." "The 5th Meeting of the Council, held on
+# 5 June 2024, was chaired by the Northern Lakes Customs Service." The 6th meeting (3 June 2025) names no chair.
+
+def test_a_meeting_within_a_chair_term_is_not_counted_as_chaired_by_it(facts):
+    by_chair = {r["chair"]: r for r in rows(facts, "meetings-per-chairing-organization")}
+    assert (by_chair["northern-lakes-customs"]["meetings"], by_chair["northern-lakes-customs"]["withinTerm"]) == \
+        ("1", "1")
+
+
+def test_chair_of_series_in_year_marks_the_meeting_chair_as_stated_or_derived(facts):
+    in_2025 = rows(facts, "chair-of-series-in-year", body="inland-waters-council-meetings", year="2025")
+    assert [(r["chair"], r["meeting"], r["meetingChair"]) for r in in_2025] == [
+        ("northern-lakes-customs", "inland-waters-council-meeting-5", "stated"),
+        ("northern-lakes-customs", "inland-waters-council-meeting-6", "derived: within the chair's term"),
+    ]
+
+
+# "On 3 June 2025 Mr. Ivo Rendel handed over the post of Secretary of the Council to Ms. Tala Moss, who took office
+# the same day." "Mr. Rendel had been Secretary of the Council since 2021."
+
+def test_a_same_day_handover_is_not_an_overlap(facts):
+    assert rows(facts, "overlapping-tenures", body="inland-waters-council") == []
+    proc = run_cli("check", str(facts), "-f", "json")
+    assert "inland-waters-council" not in "".join(
+        line for line in proc.stdout.splitlines() if "overlapping-tenures" in line), proc.stdout
+
+
+@pytest.mark.parametrize("date, expected", [
+    ("2025-06-02", [("ivo-rendel", "held")]),
+    ("2025-06-03", [("ivo-rendel", "handed over"), ("tala-moss", "held")]),
+    ("2025-06-04", [("tala-moss", "held")]),
+])
+def test_the_post_has_one_holder_on_each_day(facts, date, expected):
+    found = rows(facts, "post-holder-on-date", body="inland-waters-council", date=date)
+    assert [(r["holder"], r["status"]) for r in found] == expected
+
+
+def test_the_timeline_lists_the_predecessor_before_the_successor(facts):
+    proc = run_cli("timeline", "inland-waters-council", "--facts", str(facts))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.index("Ivo Rendel: Secretary") < proc.stdout.index("Tala Moss: Secretary")
+
+
+# "The customs services of Eastmarsh and Westfen took part in the 6th Meeting, and the River Police Agency attended
+# as an observer."
+
+def test_an_observer_is_shown_as_such_with_its_own_sentence(facts):
+    proc = run_cli("show", "inland-waters-council-meeting-6", "--facts", str(facts), "--quotes")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    at = lines.index("  Observer: River Police Agency")
+    assert lines[at + 2].strip() == ("“The customs services of Eastmarsh and Westfen took part in the 6th Meeting, "
+                                     "and the River Police Agency attended as an observer.”")
+    assert not lines[at + 3].strip().startswith("“")
+    assert "chair not recorded" in run_cli("timeline", "inland-waters-council", "--facts", str(facts)).stdout
