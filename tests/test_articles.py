@@ -101,3 +101,56 @@ def test_an_observer_is_shown_as_such_with_its_own_sentence(facts):
                                      "and the River Police Agency attended as an observer.”")
     assert not lines[at + 3].strip().startswith("“")
     assert "chair not recorded" in run_cli("timeline", "inland-waters-council", "--facts", str(facts)).stdout
+
+
+# "The Council's 7th Meeting will be held in Lakeport on 14 October 2025." "In 2025 the Northern Lakes Customs
+# Service ran the special operation «Silver Current», in which over 40 kg of narcotics were seized." "The customs
+# services of Eastmarsh and Westfen are to join the operation next year." "A second operation, «Silver Current II»,
+# is planned for 2026."
+
+def test_a_scheduled_meeting_is_shown_and_listed_as_scheduled(facts):
+    meetings = {r["meeting"]: r["status"] for r in rows(facts, "series-meetings",
+                                                        series="inland-waters-council-meetings")}
+    assert meetings == {"inland-waters-council-meeting-5": "", "inland-waters-council-meeting-6": "",
+                        "inland-waters-council-meeting-7": "scheduled"}
+    card = run_cli("show", "inland-waters-council-meeting-7", "--facts", str(facts)).stdout
+    assert "status: scheduled (not stated as having taken place)" in card
+    timeline = run_cli("timeline", "inland-waters-council", "--facts", str(facts)).stdout
+    assert "7th Meeting of the Inland Waters Customs Council (2025-10-14; Lakeport; chair not recorded; scheduled)" \
+        in timeline
+
+
+def test_a_planned_operation_is_not_listed_as_done(facts):
+    status = {r["thing"]: r["status"] for r in rows(facts, "operations-and-seizures")}
+    assert status["operation-silver-current"] == ""
+    assert status["operation-silver-current-2"] == "planned"
+
+
+def test_parties_only_to_join_an_operation_are_planned_not_participants(facts):
+    card = run_cli("show", "operation-silver-current", "--facts", str(facts)).stdout
+    planned = card[card.index("Planned roles (not stated as played)"):]
+    assert "Participant (planned): Customs Service of Eastmarsh" in planned
+    assert "Participant (planned): Customs Service of Westfen" in planned
+    assert "\nParticipants\n" not in card and "\nRoles\n" not in card
+    eastmarsh = run_cli("show", "eastmarsh-customs", "--facts", str(facts)).stdout
+    planned_part = eastmarsh[eastmarsh.index("Planned roles (not stated as played)"):eastmarsh.index("Attended")]
+    assert "Participant (planned) of Operation Silver Current (2025)" in planned_part
+    assert "Silver Current" not in eastmarsh[eastmarsh.index("Attended"):]
+
+
+def test_another_store_sees_the_modality_in_standard_terms(facts, tmp_path):
+    """Oxigraph, no inference: the scheduled meeting has schema:eventStatus schema:EventScheduled, and a planned
+    participant is no prov:qualifiedAssociation or schema:attendee of the operation."""
+    import pyoxigraph
+
+    proc = run_cli("build", str(facts), "-o", str(tmp_path / "out"), "--no-reason")
+    assert proc.returncode == 0, proc.stderr
+    store = pyoxigraph.Store()
+    store.load(path=str(tmp_path / "out" / "customs-kg.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    ask = """PREFIX schema: <http://schema.org/> PREFIX prov: <http://www.w3.org/ns/prov#>
+             PREFIX id: <https://w3id.org/customs-kg/id/>
+             ASK { id:inland-waters-council-meeting-7 schema:eventStatus schema:EventScheduled .
+                   id:operation-silver-current-2 schema:eventStatus schema:EventScheduled .
+                   FILTER NOT EXISTS { id:operation-silver-current schema:attendee|prov:wasAssociatedWith
+                                       id:eastmarsh-customs } }"""
+    assert store.query(ask)

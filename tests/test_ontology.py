@@ -45,7 +45,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 KINDS = {OWL.Class: "class", OWL.ObjectProperty: "object property",
-         OWL.DatatypeProperty: "datatype property", OWL.AnnotationProperty: "annotation property"}
+         OWL.DatatypeProperty: "datatype property", OWL.AnnotationProperty: "annotation property",
+         OWL.NamedIndividual: "individual"}
 PROPERTY_KINDS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 

@@ -284,6 +284,14 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
             start, end = r.event_dates(event)
             lines.append(Line("Roles at meetings", f"{r.label(role)} of {r.label(event)} ({_span(start, end)})",
                               key_of(event), start, end, evidence=r.evidence_of(assoc)))
+    for assoc in sorted(g.subjects(PROV.agent, node), key=str):
+        for event in g.subjects(CKG.plannedAssociation, assoc):
+            role = g.value(assoc, PROV.hadRole)
+            start, end = r.event_dates(event)
+            word = modality_word(g, g.value(assoc, CKG.modality))
+            lines.append(Line("Planned roles (not stated as played)",
+                              f"{r.label(role)} ({word}) of {r.label(event)} ({_span(start, end)})",
+                              key_of(event), start, end, evidence=r.evidence_of(assoc)))
     for event in sorted(g.subjects(SCHEMA.attendee, node), key=lambda n: r.label(n)):
         start, end = r.event_dates(event)
         lines.append(Line("Attended", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
@@ -308,6 +316,14 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
     return Card(key_of(node), r.label(node), types, names, lines, str(at) if at else None)
 
 
+def modality_word(g: Graph, modality: Node | None) -> str:
+    """"planned", "cancelled", ...: the English name of a ckg:Modality (its IRI's local name when unnamed)."""
+    if modality is None:
+        return "planned"
+    names = [str(n) for n in g.objects(modality, SKOS.prefLabel) if getattr(n, "language", None) == "en"]
+    return names[0] if names else local_name(modality).lower()
+
+
 def _event_lines(r: _Reader, e: Node) -> list[Line]:
     g = r.g
     out: list[Line] = []
@@ -324,12 +340,19 @@ def _event_lines(r: _Reader, e: Node) -> list[Line]:
     for mode in g.objects(e, SCHEMA.eventAttendanceMode):
         out.append(Line("Event", "format: " + local_name(mode).replace("EventAttendanceMode", "").lower(),
                         evidence=r.fact_evidence(e, SCHEMA.eventAttendanceMode, mode)))
-    if (e, SCHEMA.eventStatus, SCHEMA.EventScheduled) in g:
-        out.append(Line("Event", "status: scheduled (planned)", evidence=r.fact_evidence(e, SCHEMA.eventStatus, SCHEMA.EventScheduled)))
+    for modality in g.objects(e, CKG.modality):
+        out.append(Line("Event", f"status: {modality_word(g, modality)} (not stated as having taken place)",
+                        evidence=r.fact_evidence(e, CKG.modality, modality)))
     for assoc in sorted(g.objects(e, PROV.qualifiedAssociation), key=str):
         agent = g.value(assoc, PROV.agent)
         role = g.value(assoc, PROV.hadRole)
         out.append(Line("Roles", f"{r.label(role)}: {r.label(agent)}", key_of(agent), evidence=r.evidence_of(assoc)))
+    for assoc in sorted(g.objects(e, CKG.plannedAssociation), key=str):
+        agent = g.value(assoc, PROV.agent)
+        role = g.value(assoc, PROV.hadRole)
+        word = modality_word(g, g.value(assoc, CKG.modality))
+        out.append(Line("Planned roles (not stated as played)", f"{r.label(role)} ({word}): {r.label(agent)}",
+                        key_of(agent), evidence=r.evidence_of(assoc)))
     for who in sorted(g.objects(e, SCHEMA.attendee), key=lambda n: r.label(n)):
         out.append(Line("Participants", r.label(who), key_of(who), evidence=r.fact_evidence(e, SCHEMA.attendee, who)))
     for count in sorted(g.subjects(CKG.countOf, e), key=str):
@@ -460,6 +483,7 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
                   if g.value(a, PROV.hadRole) == ID["role/chair"]]
         place = [("online" if (p, RDF.type, SCHEMA.VirtualLocation) in g else r.label(p)) for p in g.objects(mt, SCHEMA.location)]
         detail = [_span(start, end)] + (place or []) + ([f"chaired by {', '.join(sorted(chairs))}"] if chairs else ["chair not recorded"])
+        detail += [modality_word(g, m) for m in g.objects(mt, CKG.modality)]
         evidence = r.evidence_of(mt)
         lines.append(Line("Meetings", f"{r.label(mt)} ({'; '.join(detail)})", key_of(mt), start, end, evidence=evidence))
     for founded in g.objects(node, SCHEMA.foundingDate):

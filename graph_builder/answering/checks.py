@@ -23,7 +23,9 @@ The checks (id, severity):
 ``conflicting-values``     error     sources give one subject different values of a
                                      single-valued property (dates, number, place,
                                      attendance, founding date, a term's start / end)
-``named-differently``      warning   sources name one entity differently
+``name-variants``          info      sources name one entity differently, each name an
+                                     alias stated by its source: known variants, listed
+                                     for review, not a defect
 ``stated-count-mismatch``  error     a source's count differs from the list it gives
 ``meeting-number-gap``     warning   numbers missing between a series' known meetings
 ``ambiguous-name``         warning   a name that resolves to more than one entity
@@ -479,9 +481,9 @@ def _check_named_differently(ctx: _Context) -> Iterator[Finding]:
             continue
         given = "; ".join(f"“{text}” ({src})" for src in srcs for text, _ in by_source[src])
         yield ctx.finding(
-            "named-differently", "warning",
-            f"the sources name {entity} differently: {given}; check that they mean the same "
-            f"{'body' if ctx.facts.entities.get(entity) is None or ctx.facts.entities[entity].type not in ('Person', 'Country', 'City') else 'entity'}",
+            "name-variants", "info",
+            f"the sources name {entity} differently, each name an alias stated by its source (known variants): "
+            f"{given}",
             (entity,), [_loc(st, "text") for src in srcs for _, st in by_source[src]])
 
 

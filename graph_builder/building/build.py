@@ -61,9 +61,19 @@ ATTENDANCE_MODES = {
     "offline": SCHEMA.OfflineEventAttendanceMode,
     "mixed": SCHEMA.MixedEventAttendanceMode,
 }
+# An event's status other than took-place: its schema:eventStatus, beside ckg:modality.
+EVENT_STATUSES = {
+    "scheduled": SCHEMA.EventScheduled, "planned": SCHEMA.EventScheduled, "announced": SCHEMA.EventScheduled,
+    "postponed": SCHEMA.EventPostponed, "cancelled": SCHEMA.EventCancelled,
+}
 COUNT_RELATIONS = {"attendee": SCHEMA.attendee, "member": ORG.hasMember}
 NO_GENERATION = ("proposed", "to-be-approved")
 FREQUENCY_DURATIONS = {"annual": "P1Y"}
+
+
+def modality_iri(status: str) -> URIRef:
+    """The ckg:Modality individual of a status word: ``planned`` -> ``ckg:Planned``."""
+    return CKG[status.capitalize()]
 
 
 def date_literal(d: PartialDate) -> Literal:
@@ -295,20 +305,31 @@ class _Statement:
                 self.add(virtual, SCHEMA.name, Literal("Online", lang="en"))
                 self.fact(e, SCHEMA.location, virtual)
             self.fact(e, SCHEMA.eventAttendanceMode, ATTENDANCE_MODES[mode])
-        if v.get("status") == "scheduled":
-            self.fact(e, SCHEMA.eventStatus, SCHEMA.EventScheduled)
+        status = v.optional_text("status")
+        if status in EVENT_STATUSES:
+            self.fact(e, SCHEMA.eventStatus, EVENT_STATUSES[status])
+            self.fact(e, CKG.modality, modality_iri(status))
         for org in v.keys_of("organizer"):
             self.fact(e, SCHEMA.organizer, iri(org))
         for who in v.keys_of("attendees"):
             self.fact(e, SCHEMA.attendee, iri(who))
         for r in v.records("roles"):
-            assoc = ID[f"{key}/role/{r.text('role')}/{r.text('agent')}"]
-            self.add(e, PROV.qualifiedAssociation, assoc)
-            self.add(e, PROV.wasAssociatedWith, iri(r.text("agent")))
+            planned = r.optional_text("status")
+            if planned is not None:
+                # Planned, invited, announced or cancelled: kept apart from the roles played.
+                assoc = ID[f"{key}/{planned}-role/{r.text('role')}/{r.text('agent')}"]
+                self.add(e, CKG.plannedAssociation, assoc)
+                self.add(assoc, RDF.type, CKG.PlannedAssociation)
+                self.add(assoc, CKG.modality, modality_iri(planned))
+            else:
+                assoc = ID[f"{key}/role/{r.text('role')}/{r.text('agent')}"]
+                self.add(e, PROV.qualifiedAssociation, assoc)
+                self.add(e, PROV.wasAssociatedWith, iri(r.text("agent")))
             self.add(assoc, RDF.type, PROV.Association)
             self.add(assoc, PROV.agent, iri(r.text("agent")))
             self.add(assoc, PROV.hadRole, role_iri(r.text("role")))
-            self.add(assoc, RDFS.label, Literal(f"{self.b.name(r.text('agent'))}: {self.b.name(r.text('role'))} of {self.b.name(key)}", lang="en"))
+            planned_word = f" ({planned})" if planned is not None else ""
+            self.add(assoc, RDFS.label, Literal(f"{self.b.name(r.text('agent'))}: {self.b.name(r.text('role'))}{planned_word} of {self.b.name(key)}", lang="en"))
             if "on_behalf_of" in r:
                 self.add(assoc, CKG.onBehalfOf, iri(r.text("on_behalf_of")))
             self.claim(assoc)

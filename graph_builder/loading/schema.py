@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = "2026-12-07.3"
+SCHEMA_VERSION = "2026-12-07.4"
 
 # --- Entity types --------------------------------------------------------------------
 
@@ -54,7 +54,8 @@ SERIES_TYPES = frozenset({"MeetingSeries"})
 # --- Choices -----------------------------------------------------------------------------
 
 ATTENDANCE = ("online", "offline", "mixed")
-EVENT_STATUS = ("scheduled", "took-place")
+EVENT_STATUS = ("took-place", "scheduled", "planned", "announced", "postponed", "cancelled")
+PARTICIPATION_STATUS = ("planned", "invited", "announced", "cancelled")  # a role not (yet) played
 ELECTION_KINDS = ("election", "re-election", "appointment", "candidacy")
 OUTCOME_ACTIONS = ("agreed", "approved", "adopted", "established", "reached", "proposed", "to-be-approved", "appointed")
 COUNT_RELATIONS = ("attendee", "member")
@@ -155,7 +156,8 @@ QUANTITY = (
     Field("value", FieldType.NUMBER), Field("min", FieldType.NUMBER), Field("max", FieldType.NUMBER),
     Field("unit", FieldType.UNIT, True),
 )
-ROLE_IN_EVENT = (_ref("agent", AGENT_TYPES, True), _ref("role", "role", True), _ref("on_behalf_of", AGENT_TYPES))
+ROLE_IN_EVENT = (_ref("agent", AGENT_TYPES, True), _ref("role", "role", True), _ref("on_behalf_of", AGENT_TYPES),
+                 _choice("status", PARTICIPATION_STATUS, doc="planned / invited / announced / cancelled: not played"))
 OUTCOME = (_choice("action", OUTCOME_ACTIONS, True), _ref("object", "any", True))
 
 _PLAIN = ("Statement",)  # a plain fact triple is reified and needs its source
@@ -167,7 +169,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Field("date", FieldType.DATE, doc="= start = end"),
         _ref("place", PLACE_TYPES, doc="City or Country key"),
         _choice("attendance", ATTENDANCE, doc="online / offline / mixed"),
-        _choice("status", EVENT_STATUS, doc="scheduled / took-place"),
+        _choice("status", EVENT_STATUS, doc="took-place / scheduled / planned / announced / postponed / cancelled"),
         _refs("organizer", AGENT_TYPES), _refs("attendees", AGENT_TYPES),
         Field("roles", FieldType.RECORDS, record=ROLE_IN_EVENT),
         _refs("about", "any"),
