@@ -154,3 +154,36 @@ def test_another_store_sees_the_modality_in_standard_terms(facts, tmp_path):
                    FILTER NOT EXISTS { id:operation-silver-current schema:attendee|prov:wasAssociatedWith
                                        id:eastmarsh-customs } }"""
     assert store.query(ask)
+
+
+# tests/articles/harbour-network: "The 12th Meeting of the Harbour Customs Network was held in two phases. A written
+# phase ran from 1 to 10 February 2021, and online sessions followed on 15-16 February 2021. The 11th Meeting of the
+# Network was held online on 3 March 2020."
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("harbour") / "facts"
+    shutil.copytree(BUNDLED_FACTS, folder)
+    for part in ("sources", "texts", "entities"):
+        for path in (ARTICLES / "harbour-network" / part).iterdir():
+            shutil.copy2(path, folder / part / path.name)
+    return folder
+
+
+def test_a_meeting_held_in_phases_is_counted_once(harbour):
+    found = [(r["meeting"], r["attendance"], r["start"], r["end"])
+             for r in rows(harbour, "online-meetings-between", **{"from": "2020", "to": "2021"})
+             if r["meeting"].startswith("harbour")]
+    assert found == [("harbour-network-meeting-11", "online", "2020-03-03", "2020-03-03"),
+                     ("harbour-network-meeting-12", "online phase", "2021-02-01", "2021-02-16")]
+    assert [r["meeting"] for r in rows(harbour, "series-meetings", series="harbour-network-meetings")] == [
+        "harbour-network-meeting-11", "harbour-network-meeting-12"]
+
+
+def test_the_meeting_card_lists_its_phases_in_order_with_their_modes(harbour):
+    card = run_cli("show", "harbour-network-meeting-12", "--facts", str(harbour)).stdout
+    phases = card[card.index("\nPhases\n"):]
+    written = phases.index("Written phase of the 12th Meeting of the Harbour Customs Network (2021-02-01 – 2021-02-10)")
+    online = phases.index("Online sessions of the 12th Meeting of the Harbour Customs Network "
+                          "(2021-02-15 – 2021-02-16; online)")
+    assert written < online

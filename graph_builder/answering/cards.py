@@ -340,6 +340,13 @@ def _event_lines(r: _Reader, e: Node) -> list[Line]:
     for mode in g.objects(e, SCHEMA.eventAttendanceMode):
         out.append(Line("Event", "format: " + local_name(mode).replace("EventAttendanceMode", "").lower(),
                         evidence=r.fact_evidence(e, SCHEMA.eventAttendanceMode, mode)))
+    for phase in sorted(g.subjects(SCHEMA.superEvent, e), key=lambda n: (r.event_dates(n)[0] or "", str(n))):
+        if (phase, RDF.type, CKG.Phase) not in g:
+            continue
+        start, end = r.event_dates(phase)
+        modes = [local_name(m).replace("EventAttendanceMode", "").lower() for m in g.objects(phase, SCHEMA.eventAttendanceMode)]
+        out.append(Line("Phases", f"{r.label(phase)} ({'; '.join([_span(start, end)] + modes)})", key_of(phase),
+                        start, end, evidence=r.fact_evidence(phase, SCHEMA.superEvent, e)))
     for modality in g.objects(e, CKG.modality):
         out.append(Line("Event", f"status: {modality_word(g, modality)} (not stated as having taken place)",
                         evidence=r.fact_evidence(e, CKG.modality, modality)))

@@ -37,6 +37,7 @@ TYPE_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "MeetingSeries": (CKG.MeetingSeries, SCHEMA.EventSeries, ORG.Organization),
     "Meeting": (CKG.Meeting, SCHEMA.Event, PROV.Activity),
     "Session": (CKG.Session, CKG.Meeting, SCHEMA.Event, PROV.Activity),
+    "Phase": (CKG.Phase, SCHEMA.Event, PROV.Activity),
     "Operation": (CKG.Operation, SCHEMA.Event, PROV.Activity),
     "Programme": (CKG.Programme, SCHEMA.Project),
     "Project": (CKG.Project, SCHEMA.Project),
@@ -461,7 +462,7 @@ class _Statement:
 
     def k_run_by(self, v: Values) -> None:
         thing = self.b.facts.entities[v.text("thing")]
-        pred = SCHEMA.organizer if thing.type in ("Meeting", "Session", "Operation") else SCHEMA.provider
+        pred = SCHEMA.organizer if thing.type in ("Meeting", "Session", "Phase", "Operation") else SCHEMA.provider
         for by in v.keys_of("by"):
             self.fact(iri(v.text("thing")), pred, iri(by))
 

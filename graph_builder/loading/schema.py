@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = "2026-12-07.4"
+SCHEMA_VERSION = "2026-12-07.5"
 
 # --- Entity types --------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ UNIT_TYPES = frozenset({
     "Council", "Committee", "Commission", "Secretariat", "Department",
     "Directorate", "Representation", "WorkingGroup", "Unit", "RILO",
 })
-EVENT_TYPES = frozenset({"Meeting", "Session", "Operation"})
+EVENT_TYPES = frozenset({"Meeting", "Session", "Phase", "Operation"})
 THING_TYPES = frozenset({"Programme", "Project", "InformationPlatform", "Plan", "Agreement", "Document"})
 PLACE_TYPES = frozenset({"Country", "City"})
 PERSON_TYPES = frozenset({"Person"})
@@ -173,7 +173,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         _refs("organizer", AGENT_TYPES), _refs("attendees", AGENT_TYPES),
         Field("roles", FieldType.RECORDS, record=ROLE_IN_EVENT),
         _refs("about", "any"),
-        _ref("super_event", EVENT_TYPES | SERIES_TYPES),
+        _ref("super_event", EVENT_TYPES | SERIES_TYPES, doc="for a Phase: the meeting it is a phase of"),
         _ref("follows", EVENT_TYPES, doc="key of the event it immediately follows"),
         Field("quantities", FieldType.RECORDS, record=QUANTITY),
         Field("stated_counts", FieldType.RECORDS, record=_COUNT_FIELDS),
