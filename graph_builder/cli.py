@@ -120,6 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
     y.add_argument("-o", "--out", type=Path, required=True, help="facts folder to write (vocab, entities, sources, texts)")
     y.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same bytes (default: 0)")
 
+    n = sub.add_parser("new-source", help="start curating an article: copy its text into the facts folder and "
+                                          "write its source file (headline, date and language as the text shows "
+                                          "them), never overwriting")
+    n.add_argument("text", type=Path, help="the article's text (UTF-8)")
+    n.add_argument("--facts", type=Path, help="the facts folder to add it to (default: the checkout's facts/)")
+    n.add_argument("--url", help="the article's address")
+    n.add_argument("--publisher", metavar="KEY", help="the publisher's entity key (omitted when not given)")
+    n.add_argument("--published", metavar="DATE", help="the publication date (YYYY, YYYY-MM or YYYY-MM-DD), "
+                                                       "when the text does not show it")
+    n.add_argument("--language", metavar="LANG", help="the article's language (ISO 639-1), instead of the detected one")
+    n.add_argument("--key", help="the source's key (default: publisher, date and the headline's first words)")
+
     t = sub.add_parser("sentences", help="the numbered sentences of an article's text, as they are quoted")
     t.add_argument("text", type=Path, help="the text file (UTF-8), e.g. facts/texts/NAME.txt")
     t.add_argument("--format", "-f", choices=("table", "json"), default="table",
@@ -535,6 +547,22 @@ def cmd_sentences(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new_source(args: argparse.Namespace) -> int:
+    from graph_builder.curate import new_source
+    from graph_builder.errors import display_path
+
+    facts = _facts(args)
+    text_path, source_path, found = new_source(facts, args.text, url=args.url, publisher=args.publisher,
+                                               published=args.published, language=args.language, key=args.key)
+    _err(f"headline: line {found.headline_line} of the text; "
+         + (f"published: line {found.published_line}" if found.published else "published: not shown in the text")
+         + f"; language: {found.language} ({found.language_why})")
+    print(f"wrote {display_path(str(text_path))}")
+    print(f"wrote {display_path(str(source_path))}")
+    print(f"next: customs-kg sentences {display_path(str(text_path))}, then write each sentence's claims under it")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from graph_builder.synth import generate
 
@@ -576,7 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
                    "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth,
-                   "sentences": cmd_sentences}[args.command]
+                   "sentences": cmd_sentences, "new-source": cmd_new_source}[args.command]
         with _batch(args.command):
             return handler(args)
     except FactsError as exc:

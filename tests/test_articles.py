@@ -20,15 +20,19 @@ ARTICLES = ROOT / "tests" / "articles"
 SOURCE = "inland-waters-2025-06-04-6th-meeting"
 
 
-@pytest.fixture(scope="module")
-def facts(tmp_path_factory) -> Path:
-    """A copy of the bundled facts with the invented article added (a change to facts/ only)."""
-    folder = tmp_path_factory.mktemp("articles") / "facts"
+def with_article(tmp_path_factory, article: str) -> Path:
+    """A copy of the bundled facts with an invented article added (a change to facts/ only)."""
+    folder = tmp_path_factory.mktemp(article) / "facts"
     shutil.copytree(BUNDLED_FACTS, folder)
     for part in ("sources", "texts", "entities"):
-        for path in (ARTICLES / "inland-waters" / part).iterdir():
+        for path in (ARTICLES / article / part).iterdir():
             shutil.copy2(path, folder / part / path.name)
     return folder
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory) -> Path:
+    return with_article(tmp_path_factory, "inland-waters")
 
 
 def rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
@@ -162,12 +166,7 @@ def test_another_store_sees_the_modality_in_standard_terms(facts, tmp_path):
 
 @pytest.fixture(scope="module")
 def harbour(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("harbour") / "facts"
-    shutil.copytree(BUNDLED_FACTS, folder)
-    for part in ("sources", "texts", "entities"):
-        for path in (ARTICLES / "harbour-network" / part).iterdir():
-            shutil.copy2(path, folder / part / path.name)
-    return folder
+    return with_article(tmp_path_factory, "harbour-network")
 
 
 def test_a_meeting_held_in_phases_is_counted_once(harbour):
