@@ -186,3 +186,19 @@ def test_the_meeting_card_lists_its_phases_in_order_with_their_modes(harbour):
     online = phases.index("Online sessions of the 12th Meeting of the Harbour Customs Network "
                           "(2021-02-15 – 2021-02-16; online)")
     assert written < online
+
+
+# "The Gulf Wire news agency reports, citing the Harbour Customs Network, the following."
+
+def test_an_article_reporting_for_another_body_records_whom_it_cites(harbour, tmp_path):
+    card = run_cli("show", "harbour-network-meeting-12", "--facts", str(harbour)).stdout
+    assert ("source: Harbour Customs Network holds its 12th meeting in two phases (2021-02-20) "
+            "[harbour-network-2021-02-20-12th-meeting], citing Harbour Customs Network") in card
+    proc = run_cli("build", str(harbour), "-o", str(tmp_path / "out"), "--no-reason")
+    assert proc.returncode == 0, proc.stderr
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(path=str(tmp_path / "out" / "customs-kg.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    assert store.query("""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX id: <https://w3id.org/customs-kg/id/>
+        ASK { id:harbour-network-2021-02-20-12th-meeting prov:wasInfluencedBy id:harbour-customs-network }""")

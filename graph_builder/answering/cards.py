@@ -41,11 +41,14 @@ class Evidence:
     headline: str
     published: str | None
     quote: str | None = None
+    citing: str | None = None  # the agents the article cites as the origin of what it reports
 
     def text(self, quotes: bool) -> str:
-        """``source: headline (date)`` and the quote on request."""
+        """``source: headline (date)``, the agent it reports for, and the quote on request."""
         when = self.published or "undated"
         out = f"source: {self.headline} ({when}) [{self.source}]"
+        if self.citing:
+            out += f", citing {self.citing}"
         if quotes and self.quote:
             out += f"\n      “{self.quote}”"
         return out
@@ -125,8 +128,9 @@ class _Reader:
         headline = self.g.value(source, SCHEMA.headline)
         published = self.g.value(source, SCHEMA.datePublished)
         text = str(self.g.value(quote, PROV.value)) if quote is not None else None
+        cited = ", ".join(sorted(self.label(a) for a in self.g.objects(source, CKG.citing))) or None
         return Evidence(key_of(source), str(headline) if headline else key_of(source),
-                        str(published) if published else None, text)
+                        str(published) if published else None, text, cited)
 
     def fact_evidence(self, s: Node, p: Node, o: Node | None) -> list[Evidence]:
         if o is None:

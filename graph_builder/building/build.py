@@ -226,6 +226,9 @@ class _Builder:
                 self.base(node, SCHEMA.publisher, iri(src.publisher))
             if src.url:
                 self.base(node, SCHEMA.url, URIRef(src.url))
+            for cited in src.citing:  # reported via: the article relays what this agent said
+                self.base(node, CKG.citing, iri(cited))
+                self.base(node, PROV.wasInfluencedBy, iri(cited))
             self.out.origins[node].add(src.loc)
 
     # -- statements -------------------------------------------------------

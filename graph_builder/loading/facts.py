@@ -19,7 +19,8 @@ from graph_builder.errors import FactsError, Problem, display_path
 from graph_builder.loading.dates import DateFormatError, PartialDate, definitely_before, parse_date
 from graph_builder.loading.factsdir import TEXT_MAX_BYTES, FactsDir, Listing, file_kind
 from graph_builder.loading.quotes import nearest_sentence
-from graph_builder.loading.schema import ENTITY_TYPES, EVENT_TYPES, KINDS, ORG_TYPES, ROLE_HOLDERS, Field, FieldType, Kind, Written
+from graph_builder.loading.schema import (AGENT_TYPES, ENTITY_TYPES, EVENT_TYPES, KINDS, ORG_TYPES, ROLE_HOLDERS, Field,
+                                          FieldType, Kind, Written)
 from graph_builder.loading.yamlload import YMap, YSeq, YStr, YValue, decode_utf8, line_of, load_yaml
 
 # Whole-value patterns: always applied with fullmatch ('$' also matches before a final newline).
@@ -100,6 +101,7 @@ class Source:
     publisher: str | None = None
     published: PartialDate | None = None
     url: str | None = None
+    citing: tuple[str, ...] = ()  # agents the article cites as the origin of what it reports
 
 
 class Values(Mapping[str, "Value"]):
@@ -716,11 +718,13 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
     if not isinstance(head, YMap):
         out.add(file, line_of(head, doc.line or 1), "source", "missing 'source:' block: every statement needs its source article")
         return
-    _check_fields(head, ("id", "text", "headline", "publisher", "published", "language", "url", "note"), file, out, "the source block")
+    _check_fields(head, ("id", "text", "headline", "publisher", "published", "language", "url", "citing", "note"), file,
+                  out, "the source block")
     values: dict[str, Value] = {}
     spec: dict[str, tuple[Parser, bool]] = {
         "id": (lambda v, c: _key_syntax(v), True), "text": (_text, True), "headline": (_text, True),
         "publisher": (_ref(ORG_TYPES), False), "published": (_date, False), "language": (_lang, True), "url": (_url, False),
+        "citing": (_refs(AGENT_TYPES), False),
     }
     for name, (parser, required) in spec.items():
         raw = _get(head, name)
@@ -745,7 +749,7 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
         return
     facts.sources[key] = Source(key, read.text("text"), text or "", read.text("headline"), read.text("language"), loc,
                                 read.optional_text("publisher"), read.optional_date("published"),
-                                read.optional_text("url"))
+                                read.optional_text("url"), tuple(read.keys_of("citing")))
     norm_text = _norm_ws(text) if text else None
     statements = _get(doc, "statements")
     if statements is None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = "2026-12-07.5"
+SCHEMA_VERSION = "2026-12-07.6"
 
 # --- Entity types --------------------------------------------------------------------
 
