@@ -66,9 +66,11 @@ def test_engines_agree_on_parameterless_queries(built_graph, store):
 
 
 # Every library query (queries/cq) and a few checks, compared on a generated graph of 100k
-# triples. rdflib's engine takes about 30 s on chair-evidence and a few seconds on
-# contradictions there.
-LARGE_QUERIES = sorted([n for n, q in QUERIES.items() if q.path.parent.name == "cq"]
+# triples; rdflib's engine takes a few seconds on contradictions there. chair-evidence, which
+# takes rdflib about 25 s at 100k, is compared on a 10k graph of the same generator: the same
+# query shapes and kinds of rows, at a size where rdflib's time is reasonable.
+SLOW_IN_RDFLIB = {"chair-evidence"}
+LARGE_QUERIES = sorted([n for n, q in QUERIES.items() if q.path.parent.name == "cq" and n not in SLOW_IN_RDFLIB]
                        + ["administration-without-country-violation", "association-incomplete-violation", "chairs"])
 # the generator's parameters give these an empty answer; every other query must answer something
 EMPTY_AT_100K = {"administration-without-country-violation", "association-incomplete-violation",
@@ -130,6 +132,28 @@ def test_engines_agree_on_a_generated_graph(generated, name):
         kinds = {row[0] for row in a}
         assert kinds == {"count differs from list", "different values", "named differently"}, kinds
         assert len([row for row in a if row[0] == "different values"]) >= CONTESTED
+
+
+@pytest.fixture(scope="module")
+def generated_10k(tmp_path_factory):
+    from graph_builder.pipeline import build_graph
+    from graph_builder.synth import generate
+
+    folder = tmp_path_factory.mktemp("synth10k") / "facts"
+    manifest = generate(folder, 10_000, seed=1)
+    built = build_graph(folder)[1]
+    return built.merged_graph(), memory_store(built.quads()), manifest
+
+
+@pytest.mark.parametrize("name", sorted(SLOW_IN_RDFLIB))
+def test_engines_agree_on_a_smaller_generated_graph(generated_10k, name):
+    from graph_builder.synth import query_params
+
+    graph, store, manifest = generated_10k
+    q = QUERIES[name]
+    params = query_params(manifest, name, tuple(p.name for p in q.params if not p.doc.startswith("optional")))
+    a, o = both(graph, store, name, params)
+    assert a == o and a, name
 
 
 def test_on_disk_store_is_written_atomically_and_queried(tmp_path, built, built_graph):
