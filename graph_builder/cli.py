@@ -104,9 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     _format_option(k)
 
     x = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD")
-    x.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="turtle",
-                   help="turtle/ntriples: the merged graph; trig/nquads: one named graph per source; "
-                        "jsonld: the merged graph (default: turtle)")
+    x.add_argument("--format", "-f", type=_export_format, metavar="FORMAT",
+                   help="turtle (ttl) / ntriples (nt): the merged graph; trig / nquads (nq): one named graph per "
+                        "source; jsonld: the merged graph (default: from -o's extension, else turtle)")
     x.add_argument("-o", "--out", type=Path, help="output file (default: standard output); "
                    "a folder with --graph-per-source for turtle/ntriples")
     x.add_argument("--graph-per-source", action="store_true",
@@ -486,11 +486,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     return code
 
 
+# Export formats by their names and the short names rdflib and Oxigraph use, and by file extension.
+EXPORT_NAMES = {**{f: f for f in EXPORT_FORMATS}, "ttl": "turtle", "nt": "ntriples", "nq": "nquads",
+                "json-ld": "jsonld"}
+EXPORT_EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "ntriples", ".jsonld": "jsonld",
+                     ".json": "jsonld"}
+
+
+def _export_format(name: str) -> str:
+    """An export format named in full or short (ttl, nt, nq, trig, jsonld); any other name is refused."""
+    found = EXPORT_NAMES.get(name.lower())
+    if found is None:
+        raise argparse.ArgumentTypeError(f"'{name}' is not an export format (use {', '.join(EXPORT_NAMES)})")
+    return found
+
+
+def _export_format_of(args: argparse.Namespace) -> str:
+    """The format asked for: --format, else the extension of -o, else Turtle."""
+    if args.format is not None:
+        return str(args.format)
+    if args.out is None or (args.graph_per_source and not args.out.suffix):
+        return "turtle"
+    found = EXPORT_EXTENSIONS.get(args.out.suffix.lower())
+    if found is None:
+        raise UsageError(f"-o {args.out}: cannot tell the format from the extension '{args.out.suffix}' "
+                         f"(use {', '.join(EXPORT_EXTENSIONS)}, or give --format)")
+    return found
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from graph_builder.pipeline import open_facts
     from graph_builder.writing.export import SPLIT_FORMATS, export, render
     from graph_builder.writing.publish import check_output_file, check_output_folder
 
+    args.format = _export_format_of(args)
     if args.out is not None and args.graph_per_source and args.format in SPLIT_FORMATS:
         check_output_folder(args.out, "export", _reading(args))
     elif args.out is not None:

@@ -354,7 +354,7 @@ def test_cli_usage_errors(tmp_path):
     proc = run_cli("export", "-f", "turtle", "-o", str(tmp_path))
     assert proc.returncode == 2 and "is a folder" in proc.stderr
     proc = run_cli("export", "-f", "rdfxml")
-    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    assert proc.returncode == 2 and "'rdfxml' is not an export format" in proc.stderr
 
 
 def test_export_of_another_facts_folder_keeps_a_decimal(tmp_path):
@@ -393,3 +393,27 @@ def test_rdf_type_is_written_a_only_as_a_predicate():
     quads = [(s, p, o, ex.g) for s, p, o in triples]
     back = Dataset().parse(data=trig(quads, prefixes={"ex": str(ex), "rdf": str(RDF)}), format="trig")
     assert {(s, p, o) for s, p, o, _g in back.quads()} == set(triples)
+
+
+@pytest.mark.parametrize("name, fmt", [("graph.nt", "nt"), ("graph.nq", "nquads"), ("graph.jsonld", "json-ld"),
+                                       ("graph.trig", "trig"), ("graph.ttl", "turtle")])
+def test_export_takes_the_format_from_the_file_extension(tmp_path, name, fmt):
+    """`-o graph.nt` writes N-Triples, as the same command with `--format nt` does (short names accepted)."""
+    by_extension = run_cli("export", "-o", str(tmp_path / name))
+    assert by_extension.returncode == 0, by_extension.stderr
+    by_name = run_cli("export", "--format", fmt)
+    assert by_name.returncode == 0, by_name.stderr
+    assert (tmp_path / name).read_bytes() == by_name.stdout.encode("utf-8")
+    parsed = {"nt": "N-Triples", "nquads": "N-Quads", "json-ld": "JSON-LD", "trig": "TriG", "turtle": "Turtle"}[fmt]
+    formats = {"N-Triples": pyoxigraph.RdfFormat.N_TRIPLES, "N-Quads": pyoxigraph.RdfFormat.N_QUADS,
+               "JSON-LD": pyoxigraph.RdfFormat.JSON_LD, "TriG": pyoxigraph.RdfFormat.TRIG,
+               "Turtle": pyoxigraph.RdfFormat.TURTLE}
+    assert len(list(pyoxigraph.parse(path=str(tmp_path / name), format=formats[parsed]))) > 1000
+
+
+def test_an_export_format_that_cannot_be_told_is_refused(tmp_path):
+    unknown = run_cli("export", "-o", str(tmp_path / "graph.xyz"))
+    assert unknown.returncode == 2 and not (tmp_path / "graph.xyz").exists()
+    assert "cannot tell the format from the extension '.xyz'" in unknown.stderr
+    bad = run_cli("export", "--format", "xml")
+    assert bad.returncode == 2 and "'xml' is not an export format" in bad.stderr
