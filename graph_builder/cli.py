@@ -501,17 +501,14 @@ def _export_format(name: str) -> str:
     return found
 
 
-def _export_format_of(args: argparse.Namespace) -> str:
-    """The format asked for: --format, else the extension of -o, else Turtle."""
+def _export_format_of(args: argparse.Namespace) -> str | None:
+    """The format asked for: --format, else the extension of -o, else (no -o, or no extension) Turtle;
+    None for an extension that names no format."""
     if args.format is not None:
         return str(args.format)
-    if args.out is None or (args.graph_per_source and not args.out.suffix):
+    if args.out is None or not args.out.suffix:
         return "turtle"
-    found = EXPORT_EXTENSIONS.get(args.out.suffix.lower())
-    if found is None:
-        raise UsageError(f"-o {args.out}: cannot tell the format from the extension '{args.out.suffix}' "
-                         f"(use {', '.join(EXPORT_EXTENSIONS)}, or give --format)")
-    return found
+    return EXPORT_EXTENSIONS.get(args.out.suffix.lower())
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -519,11 +516,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from graph_builder.writing.export import SPLIT_FORMATS, export, render
     from graph_builder.writing.publish import check_output_file, check_output_folder
 
-    args.format = _export_format_of(args)
-    if args.out is not None and args.graph_per_source and args.format in SPLIT_FORMATS:
+    fmt = _export_format_of(args)
+    if args.out is not None and args.graph_per_source and fmt in SPLIT_FORMATS:
         check_output_folder(args.out, "export", _reading(args))
     elif args.out is not None:
         check_output_file(args.out, _reading(args))
+    if fmt is None:
+        raise UsageError(f"-o {args.out}: cannot tell the format from the extension '{args.out.suffix}' "
+                         f"(use {', '.join(EXPORT_EXTENSIONS)}, or give --format)")
+    args.format = fmt
     _loaded, built = open_facts(_facts(args))
     if args.out is None:
         export(built, args.format, None, args.graph_per_source)  # refuses a split without a folder
