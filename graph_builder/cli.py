@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the command that needs th
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.writing.export.FORMATS
+LABEL_LANGUAGES = ("en", "ru", "fr")  # the languages of the curated names (facts/entities, facts/vocab)
 VIZ_KINDS = ("membership", "structure", "participation", "chairs")  # = graph_builder.answering.network.KINDS
 RDF_SUFFIXES = (".ttl", ".nt", ".trig", ".nq", ".jsonld", ".rdf", ".owl", ".xml")  # = rdfinput.FORMATS and REFUSED
 
@@ -89,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("name", help="any name, alias, acronym or key of the entity")
         c.add_argument("--quotes", action="store_true", help="print the quoted sentence under each source")
         c.add_argument("--as-of", metavar="DATE", help="only what held (or cannot be told) at DATE")
-        c.add_argument("--lang", default="en", help="language of the labels (default: en)")
+        c.add_argument("--lang", default="en", choices=LABEL_LANGUAGES,
+                       help="language of the labels: en, ru or fr, the languages the facts name things in (default: en)")
         _graph_options(c)
         _remote_options(c, push=False)
         c.add_argument("--timeout", type=_seconds, metavar="SECONDS", default=PUSH_TIMEOUT,
@@ -147,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "cannot be told is marked uncertain (the page's date control starts at DATE)")
     z.add_argument("--focus", metavar="NAME", help="only the entity NAME (any of its names) and its neighbours")
     z.add_argument("--depth", type=int, default=1, help="with --focus: how many links away (default: 1)")
-    z.add_argument("--lang", default="en", help="language of the labels, e.g. en or ru (default: en)")
+    z.add_argument("--lang", default="en", choices=LABEL_LANGUAGES,
+                   help="language of the labels: en, ru or fr, the languages the facts name things in (default: en)")
     _graph_options(z)
     return p
 

@@ -283,3 +283,13 @@ def test_focused_page_starts_at_the_date_and_the_focus(open_page):
     assert "customs-mt" not in node_ids(o)
     assert shown(o, [("rilo-cis", "global-rilo-meetings", "chair")], False)
     assert "Regional Intelligence Liaison Office" in o.page.inner_text("#card")
+
+
+def test_a_label_language_the_facts_do_not_name_things_in_is_refused(tmp_path):
+    """`--lang de` used to be accepted silently and drew English labels."""
+    for args in (["viz", "membership", "-o", str(tmp_path / "m.html")], ["show", "RILO CIS"]):
+        proc = run_cli(*args, "--lang", "de")
+        assert proc.returncode == 2, proc.stderr
+        assert "argument --lang: invalid choice: 'de' (choose from 'en', 'ru', 'fr')" in proc.stderr
+    assert not (tmp_path / "m.html").exists()
+    assert run_cli("show", "RILO CIS", "--lang", "ru").returncode == 0
