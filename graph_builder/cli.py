@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, NoReturn, Sequence, TextIO, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NoReturn, Sequence, TextIO, Union
 
 from graph_builder.errors import CustomsKGError, FactsError, InputError, Problem, UsageError
 from graph_builder.limits import MAX_ANSWER_MB, MAX_TIMEOUT, PUSH_TIMEOUT, QUERY_TIMEOUT, check_timeout
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the command that needs th
     import pyoxigraph
     from rdflib import Graph
 
+    from graph_builder.answering.query import NamedQuery, Param
     from graph_builder.answering.remote import Endpoint
     from graph_builder.building.build import Triple
     from graph_builder.loading.dates import PartialDate
@@ -396,9 +397,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     from graph_builder.answering.results import format_rows
 
     if args.list:
-        for name, named in sorted(all_queries().items()):
-            synopsis = " ".join(f"{p.name}=<{p.type}>" for p in named.params)
-            print(f"{name}  {synopsis}\n    {named.question}")
+        sys.stdout.write(_query_list(all_queries(), args.format, args.raw))
         return EXIT_OK
     if bool(args.name) == bool(args.text):
         raise UsageError("customs-kg query: give a query name, a .rq file or --text (or --list)")
@@ -512,6 +511,35 @@ def _export_format_of(args: argparse.Namespace) -> str | None:
     if args.out is None or not args.out.suffix:
         return "turtle"
     return EXPORT_EXTENSIONS.get(args.out.suffix.lower())
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _query_list(queries: Mapping[str, NamedQuery], fmt: str, raw: bool) -> str:
+    """`query --list` in the chosen format: each query, its question and its parameters, optional ones marked."""
+    import json
+
+    from graph_builder.textsafe import delimited
+
+    def optional(p: Param) -> bool:
+        return p.doc.startswith("optional")
+
+    items = sorted(queries.items())
+    if fmt == "json":
+        return json.dumps([{"name": name, "question": q.question,
+                            "parameters": [{"name": p.name, "type": p.type, "required": not optional(p), "doc": p.doc}
+                                           for p in q.params]} for name, q in items], ensure_ascii=False, indent=2) + "\n"
+    synopsis = {name: " ".join(f"[{p.name}=<{p.type}>]" if optional(p) else f"{p.name}=<{p.type}>" for p in q.params)
+                for name, q in items}
+    if fmt in ("csv", "tsv"):
+        return delimited(fmt, ("name", "parameters", "question"), ((name, synopsis[name], q.question)
+                                                                   for name, q in items), raw=raw)
+    if fmt == "markdown":
+        return "| query | parameters | question |\n|---|---|---|\n" + "".join(
+            f"| `{name}` | {_md_cell(synopsis[name]) or 'none'} | {_md_cell(q.question)} |\n" for name, q in items)
+    return "".join(f"{name}  {synopsis[name]}\n    {q.question}\n" for name, q in items)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -315,3 +315,20 @@ def test_a_parameter_of_undecodable_bytes_or_thousands_of_digits_is_named_briefl
     assert proc.returncode == 2
     assert proc.stderr == ("error: --param number: '777777777777...777777777777 (5001 characters)' is not a whole "
                            "number (of at most 18 digits)\n")
+
+
+def test_query_list_follows_the_format_and_marks_optional_parameters():
+    """`query --list -f json` used to print the table; every format says which parameters are required."""
+    import json
+
+    listed = json.loads(run_cli("query", "--list", "-f", "json").stdout)
+    post = next(q for q in listed if q["name"] == "post-holder-on-date")
+    assert [(p["name"], p["required"]) for p in post["parameters"]] == [("body", True), ("date", True),
+                                                                        ("post", False)]
+    table = run_cli("query", "--list").stdout
+    assert "post-holder-on-date  body=<iri> date=<date> [post=<iri>]\n" in table
+    csv_text = run_cli("query", "--list", "-f", "csv").stdout
+    assert csv_text.startswith("name,parameters,question\n")
+    assert 'post-holder-on-date,body=<iri> date=<date> [post=<iri>],"Who held post P' in csv_text
+    assert "| `post-holder-on-date` | body=<iri> date=<date> [post=<iri>] |" in run_cli(
+        "query", "--list", "-f", "markdown").stdout
