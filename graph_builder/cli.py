@@ -488,11 +488,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     return code
 
 
-# Export formats by their names and the short names rdflib and Oxigraph use, and by file extension.
+# Export formats by their names and the short names rdflib and Oxigraph use.
 EXPORT_NAMES = {**{f: f for f in EXPORT_FORMATS}, "ttl": "turtle", "nt": "ntriples", "nq": "nquads",
                 "json-ld": "jsonld"}
-EXPORT_EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "ntriples", ".jsonld": "jsonld",
-                     ".json": "jsonld"}
 
 
 def _export_format(name: str) -> str:
@@ -503,25 +501,21 @@ def _export_format(name: str) -> str:
     return found
 
 
-def _export_format_of(args: argparse.Namespace) -> str | None:
+def _export_format_of(args: argparse.Namespace, by_extension: Mapping[str, str]) -> str | None:
     """The format asked for: --format, else the extension of -o, else (no -o, or no extension) Turtle;
     None for an extension that names no format."""
     if args.format is not None:
         return str(args.format)
     if args.out is None or not args.out.suffix:
         return "turtle"
-    return EXPORT_EXTENSIONS.get(args.out.suffix.lower())
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    return by_extension.get(args.out.suffix.lower())
 
 
 def _query_list(queries: Mapping[str, NamedQuery], fmt: str, raw: bool) -> str:
     """`query --list` in the chosen format: each query, its question and its parameters, optional ones marked."""
     import json
 
-    from graph_builder.textsafe import delimited
+    from graph_builder.textsafe import delimited, markdown_text
 
     def optional(p: Param) -> bool:
         return p.doc.startswith("optional")
@@ -538,23 +532,24 @@ def _query_list(queries: Mapping[str, NamedQuery], fmt: str, raw: bool) -> str:
                                                                    for name, q in items), raw=raw)
     if fmt == "markdown":
         return "| query | parameters | question |\n|---|---|---|\n" + "".join(
-            f"| `{name}` | {_md_cell(synopsis[name]) or 'none'} | {_md_cell(q.question)} |\n" for name, q in items)
+            f"| `{name}` | {markdown_text(synopsis[name]) or 'none'} | {markdown_text(q.question)} |\n"
+            for name, q in items)
     return "".join(f"{name}  {synopsis[name]}\n    {q.question}\n" for name, q in items)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from graph_builder.pipeline import open_facts
-    from graph_builder.writing.export import SPLIT_FORMATS, export, render
+    from graph_builder.writing.export import FORMAT_OF_EXTENSION, SPLIT_FORMATS, export, render
     from graph_builder.writing.publish import check_output_file, check_output_folder
 
-    fmt = _export_format_of(args)
+    fmt = _export_format_of(args, FORMAT_OF_EXTENSION)
     if args.out is not None and args.graph_per_source and fmt in SPLIT_FORMATS:
         check_output_folder(args.out, "export", _reading(args))
     elif args.out is not None:
         check_output_file(args.out, _reading(args))
     if fmt is None:
         raise UsageError(f"-o {args.out}: cannot tell the format from the extension '{args.out.suffix}' "
-                         f"(use {', '.join(EXPORT_EXTENSIONS)}, or give --format)")
+                         f"(use {', '.join(FORMAT_OF_EXTENSION)}, or give --format)")
     args.format = fmt
     _loaded, built = open_facts(_facts(args))
     if args.out is None:

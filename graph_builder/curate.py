@@ -10,7 +10,7 @@ text does not show is left out, and each detected field is written with a
 comment saying the line it was read from, for the curator to check.
 :func:`new_source` copies the text into ``texts/`` and writes
 ``sources/KEY.yaml``, refusing to overwrite either, and reads the folder back
-with the loader before it keeps them.
+with the loader (through the folder's cache, as every command reads it) before it keeps them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from graph_builder.atomic import write_atomic
 from graph_builder.errors import FactsError, InputError, UsageError
+from graph_builder.pipeline import read_facts
 
 HEAD_LINES = 25  # how far from the top a date line is looked for
 
@@ -35,10 +36,10 @@ _MONTHS = {
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATES = (
-    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\s+(?P<y>\d{{4}})\b", re.I), "dmy"),
-    (re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I), "mdy"),
-    (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"), "iso"),
-    (re.compile(r"\b(?P<d>\d{2})\.(?P<m>\d{2})\.(?P<y>\d{4})\b"), "dotted"),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+    re.compile(r"\b(?P<d>\d{2})\.(?P<m>\d{2})\.(?P<y>\d{4})\b"),
 )
 _LEFTOVER = re.compile(r"^(?:published(?: at| on)?|date|опубликовано|publié le)?[\s:,.\-–]*(?:\d{1,2}:\d{2})?[\s.]*$",
                        re.I)
@@ -61,7 +62,7 @@ class Detected:
 
 def _date_in(line: str) -> str | None:
     """The date a line consists of (a date, perhaps with "Published at:" and a time), as YYYY-MM-DD."""
-    for pattern, _form in _DATES:
+    for pattern in _DATES:
         m = pattern.search(line)
         if m is None:
             continue
@@ -148,7 +149,7 @@ def new_source(facts: Path, text_file: Path, *, url: str | None = None, publishe
                published: str | None = None, language: str | None = None, key: str | None = None) -> tuple[Path, Path, Detected]:
     """Copy ``text_file`` into ``facts/texts`` and write ``facts/sources/KEY.yaml``; return both paths."""
     from graph_builder.loading.dates import DateFormatError, parse_date
-    from graph_builder.loading.facts import KEY_RE, load_facts
+    from graph_builder.loading.facts import KEY_RE
     from graph_builder.loading.factsdir import TEXT_MAX_BYTES, FactsDir
     from graph_builder.loading.yamlload import decode_utf8
 
@@ -165,7 +166,7 @@ def new_source(facts: Path, text_file: Path, *, url: str | None = None, publishe
             raise UsageError(f"--published: {exc}") from None
     if not (facts / "sources").is_dir() or not (facts / "texts").is_dir():
         raise InputError(f"{facts}: error: facts: not a facts folder (no sources/ or texts/ in it)")
-    existing = load_facts(facts)
+    existing = read_facts(facts)
     if publisher is not None and publisher not in existing.entities:
         raise UsageError(f"--publisher: '{publisher}' is not declared in any entities file of {facts}")
     detected = detect(text)
@@ -183,7 +184,7 @@ def new_source(facts: Path, text_file: Path, *, url: str | None = None, publishe
     write_atomic(text_path, text)
     try:
         write_atomic(source_path, yaml_text)
-        load_facts(facts)  # the new file reads back as a valid source
+        read_facts(facts)  # the new file reads back as a valid source (the others come from the cache)
     except BaseException:
         text_path.unlink(missing_ok=True)
         source_path.unlink(missing_ok=True)

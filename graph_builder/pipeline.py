@@ -63,6 +63,14 @@ def build_graph(facts_dir: Path | None = None, *, cache_dir: Path | None = None)
     return facts, build(facts)
 
 
+def read_facts(facts_dir: Path) -> Facts:
+    """Load (without building) a facts folder as every command reads it: through its incremental cache, so
+    only the files changed since the last command are parsed again."""
+    from graph_builder.building.cache import Cache, cache_folder, load_facts_cached
+
+    return load_facts_cached(facts_dir, Cache(cache_folder(facts_dir)))
+
+
 def open_facts(facts_dir: Path | None = None, *, cached: bool = True) -> tuple[Facts, Build]:
     """Load and build the facts folder (the default one when None) as every command reads it: through the
     folder's incremental cache (:func:`graph_builder.building.cache.cache_folder`) unless ``cached`` is false."""

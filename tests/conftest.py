@@ -46,6 +46,15 @@ def built_graph(built):
     return built.merged_graph()
 
 
+@pytest.fixture(scope="session")
+def synth_10k(tmp_path_factory):
+    """A 10k-triple synthetic facts folder (seed 0) and its manifest."""
+    from graph_builder.synth import generate
+
+    folder = tmp_path_factory.mktemp("synth") / "facts"
+    return folder, generate(folder, 10_000, 0)
+
+
 SYNTH_TRIPLES = 100_000
 
 
@@ -61,18 +70,18 @@ def synth_100k(tmp_path_factory, worker_id):
     import fcntl
     import json
 
-    from graph_builder.synth import generate
+    from graph_builder.synth import MANIFEST, generate
 
     shared = tmp_path_factory.getbasetemp()
     if worker_id != "master":
         shared = shared.parent
-    folder, done = shared / "synth100k" / "facts", shared / "synth100k" / "manifest.json"
+    folder = shared / "synth100k" / "facts"
     folder.parent.mkdir(parents=True, exist_ok=True)
     with open(shared / "synth100k.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            done.write_text(json.dumps(generate(folder, SYNTH_TRIPLES, seed=1)), encoding="utf-8")
-        return folder, json.loads(done.read_text(encoding="utf-8"))
+        if not (folder / MANIFEST).exists():  # generate writes its manifest last
+            return folder, generate(folder, SYNTH_TRIPLES, seed=1)
+        return folder, json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -50,8 +50,12 @@ def test_a_missing_or_unreadable_text_is_a_clear_error(tmp_path):
     assert proc.stderr.startswith(f"{bad}:1: error:"), proc.stderr
 
 
-# The bad-input corpus's valid folder states its facts one statement per quote; the same facts written as
-# sentence blocks (each quote once, its claims under it) must build the same graph, byte for byte.
+# The bad-input corpus's valid folder, with a second claim on the meeting's sentence, written one statement
+# per quote (the sentence pasted twice) and as sentence blocks (each quote once, its claims under it): the same
+# graph, byte for byte.
+ALIAS = """  - quote: The 7th Meeting of the Example Committee was held in Kazan on 3 March 2021.
+    alias: {entity: example-committee, text: "Committee", lang: en}
+"""
 BLOCKS = """source:
   id: example-source
   text: example.txt
@@ -65,6 +69,7 @@ statements:
         number: "7"
         date: "2021-03-03"
         place: kazan
+      - alias: {entity: example-committee, text: "Committee", lang: en}
   - quote: Ivan Petrov was elected Chair of the Example Committee.
     claims:
       - membership: petrov-chair
@@ -79,13 +84,17 @@ def test_a_sentence_block_states_what_one_statement_per_quote_states(tmp_path):
     import shutil
 
     base = ROOT / "tests" / "bad_input" / "base"
-    blocks = tmp_path / "blocks"
+    single, blocks = tmp_path / "single", tmp_path / "blocks"
+    shutil.copytree(base, single)
     shutil.copytree(base, blocks)
+    source = single / "sources" / "example-source.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + ALIAS, encoding="utf-8")
     (blocks / "sources" / "example-source.yaml").write_text(BLOCKS, encoding="utf-8")
     outputs = []
-    for name, folder in (("single", base), ("blocks", blocks)):
+    for name, folder in (("single", single), ("blocks", blocks)):
         proc = run_cli("build", str(folder), "-o", str(tmp_path / f"out-{name}"), "--no-reason")
         assert proc.returncode == 0, proc.stderr
         outputs.append([(tmp_path / f"out-{name}" / f).read_bytes() for f in ("customs-kg.ttl", "customs-kg.trig")])
     assert outputs[0] == outputs[1]
     assert b"Ivan Petrov was elected Chair of the Example Committee." in outputs[1][0]
+    assert b'skos:altLabel "Committee"@en' in outputs[1][0]

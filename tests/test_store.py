@@ -135,14 +135,11 @@ def test_engines_agree_on_a_generated_graph(generated, name):
 
 
 @pytest.fixture(scope="module")
-def generated_10k(tmp_path_factory):
+def generated_10k(synth_10k):
     from graph_builder.pipeline import build_graph
-    from graph_builder.synth import generate
 
-    folder = tmp_path_factory.mktemp("synth10k") / "facts"
-    manifest = generate(folder, 10_000, seed=1)
-    built = build_graph(folder)[1]
-    return built.merged_graph(), memory_store(built.quads()), manifest
+    built = build_graph(synth_10k[0])[1]
+    return built.merged_graph(), memory_store(built.quads()), synth_10k[1]
 
 
 @pytest.mark.parametrize("name", sorted(SLOW_IN_RDFLIB))

@@ -17,13 +17,6 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def synth_10k(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("synth") / "facts"
-    manifest = generate(folder, 10_000, 0)
-    return folder, manifest
-
-
-@pytest.fixture(scope="module")
 def validated_10k(synth_10k):
     from graph_builder.pipeline import build_and_validate
 

@@ -10,7 +10,7 @@ publication date) and, on request, the quoted sentence.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Sequence
 
 from rdflib import Graph, Literal, URIRef
@@ -89,6 +89,7 @@ class _Reader:
     def __init__(self, graph: Graph, lang: str = "en"):
         self.g = graph
         self.lang = lang
+        self._sources: dict[Node, Evidence] = {}
 
     def label(self, node: Node | None) -> str:
         if node is None:
@@ -125,12 +126,19 @@ class _Reader:
         return sorted(out, key=lambda e: (e.published or "9999", e.source, e.quote or ""))
 
     def _ev(self, source: Node, quote: Node | None) -> Evidence:
-        headline = self.g.value(source, SCHEMA.headline)
-        published = self.g.value(source, SCHEMA.datePublished)
         text = str(self.g.value(quote, PROV.value)) if quote is not None else None
-        cited = ", ".join(sorted(self.label(a) for a in self.g.objects(source, CKG.citing))) or None
-        return Evidence(key_of(source), str(headline) if headline else key_of(source),
-                        str(published) if published else None, text, cited)
+        return replace(self._source(source), quote=text)
+
+    def _source(self, source: Node) -> Evidence:
+        """A source's headline, date and the agents it cites, read once per card."""
+        found = self._sources.get(source)
+        if found is None:
+            headline = self.g.value(source, SCHEMA.headline)
+            published = self.g.value(source, SCHEMA.datePublished)
+            cited = ", ".join(sorted(self.label(a) for a in self.g.objects(source, CKG.citing))) or None
+            found = self._sources[source] = Evidence(key_of(source), str(headline) if headline else key_of(source),
+                                                     str(published) if published else None, None, cited)
+        return found
 
     def fact_evidence(self, s: Node, p: Node, o: Node | None) -> list[Evidence]:
         if o is None:
@@ -283,19 +291,13 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
     if (node, RDF.type, SCHEMA.Event) in g:
         lines += _event_lines(r, node)
     for assoc in sorted(g.subjects(PROV.agent, node), key=str):
-        for event in g.subjects(PROV.qualifiedAssociation, assoc):
-            role = g.value(assoc, PROV.hadRole)
-            start, end = r.event_dates(event)
-            lines.append(Line("Roles at meetings", f"{r.label(role)} of {r.label(event)} ({_span(start, end)})",
-                              key_of(event), start, end, evidence=r.evidence_of(assoc)))
-    for assoc in sorted(g.subjects(PROV.agent, node), key=str):
-        for event in g.subjects(CKG.plannedAssociation, assoc):
-            role = g.value(assoc, PROV.hadRole)
-            start, end = r.event_dates(event)
-            word = modality_word(g, g.value(assoc, CKG.modality))
-            lines.append(Line("Planned roles (not stated as played)",
-                              f"{r.label(role)} ({word}) of {r.label(event)} ({_span(start, end)})",
-                              key_of(event), start, end, evidence=r.evidence_of(assoc)))
+        role = g.value(assoc, PROV.hadRole)
+        for link, section in ((PROV.qualifiedAssociation, "Roles at meetings"), (CKG.plannedAssociation, PLANNED)):
+            for event in g.subjects(link, assoc):
+                start, end = r.event_dates(event)
+                lines.append(Line(section, f"{r.label(role)}{_planned(g, assoc)} of {r.label(event)} "
+                                           f"({_span(start, end)})", key_of(event), start, end,
+                                  evidence=r.evidence_of(assoc)))
     for event in sorted(g.subjects(SCHEMA.attendee, node), key=lambda n: r.label(n)):
         start, end = r.event_dates(event)
         lines.append(Line("Attended", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
@@ -320,12 +322,22 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
     return Card(key_of(node), r.label(node), types, names, lines, str(at) if at else None)
 
 
-def modality_word(g: Graph, modality: Node | None) -> str:
-    """"planned", "cancelled", ...: the English name of a ckg:Modality (its IRI's local name when unnamed)."""
-    if modality is None:
-        return "planned"
-    names = [str(n) for n in g.objects(modality, SKOS.prefLabel) if getattr(n, "language", None) == "en"]
-    return names[0] if names else local_name(modality).lower()
+PLANNED = "Planned roles (not stated as played)"
+
+
+def modality_word(modality: Node) -> str:
+    """"planned", "cancelled", ...: a ckg:Modality as a word (the queries' status column says the same)."""
+    return local_name(modality).lower()
+
+
+def _planned(g: Graph, assoc: Node) -> str:
+    """" (planned)" for a role only planned, invited, announced or cancelled; "" for a role played."""
+    return "".join(f" ({modality_word(m)})" for m in g.objects(assoc, CKG.modality))
+
+
+def _mode_word(mode: Node) -> str:
+    """schema:OnlineEventAttendanceMode -> "online"."""
+    return local_name(mode).replace("EventAttendanceMode", "").lower()
 
 
 def _event_lines(r: _Reader, e: Node) -> list[Line]:
@@ -342,28 +354,24 @@ def _event_lines(r: _Reader, e: Node) -> list[Line]:
     else:
         out.append(Line("Event", "dates: unknown (no source gives them)"))
     for mode in g.objects(e, SCHEMA.eventAttendanceMode):
-        out.append(Line("Event", "format: " + local_name(mode).replace("EventAttendanceMode", "").lower(),
+        out.append(Line("Event", "format: " + _mode_word(mode),
                         evidence=r.fact_evidence(e, SCHEMA.eventAttendanceMode, mode)))
     for phase in sorted(g.subjects(SCHEMA.superEvent, e), key=lambda n: (r.event_dates(n)[0] or "", str(n))):
         if (phase, RDF.type, CKG.Phase) not in g:
             continue
         start, end = r.event_dates(phase)
-        modes = [local_name(m).replace("EventAttendanceMode", "").lower() for m in g.objects(phase, SCHEMA.eventAttendanceMode)]
+        modes = [_mode_word(m) for m in g.objects(phase, SCHEMA.eventAttendanceMode)]
         out.append(Line("Phases", f"{r.label(phase)} ({'; '.join([_span(start, end)] + modes)})", key_of(phase),
                         start, end, evidence=r.fact_evidence(phase, SCHEMA.superEvent, e)))
     for modality in g.objects(e, CKG.modality):
-        out.append(Line("Event", f"status: {modality_word(g, modality)} (not stated as having taken place)",
+        out.append(Line("Event", f"status: {modality_word(modality)} (not stated as having taken place)",
                         evidence=r.fact_evidence(e, CKG.modality, modality)))
-    for assoc in sorted(g.objects(e, PROV.qualifiedAssociation), key=str):
-        agent = g.value(assoc, PROV.agent)
-        role = g.value(assoc, PROV.hadRole)
-        out.append(Line("Roles", f"{r.label(role)}: {r.label(agent)}", key_of(agent), evidence=r.evidence_of(assoc)))
-    for assoc in sorted(g.objects(e, CKG.plannedAssociation), key=str):
-        agent = g.value(assoc, PROV.agent)
-        role = g.value(assoc, PROV.hadRole)
-        word = modality_word(g, g.value(assoc, CKG.modality))
-        out.append(Line("Planned roles (not stated as played)", f"{r.label(role)} ({word}): {r.label(agent)}",
-                        key_of(agent), evidence=r.evidence_of(assoc)))
+    for link, section in ((PROV.qualifiedAssociation, "Roles"), (CKG.plannedAssociation, PLANNED)):
+        for assoc in sorted(g.objects(e, link), key=str):
+            agent = g.value(assoc, PROV.agent)
+            role = g.value(assoc, PROV.hadRole)
+            out.append(Line(section, f"{r.label(role)}{_planned(g, assoc)}: {r.label(agent)}", key_of(agent),
+                            evidence=r.evidence_of(assoc)))
     for who in sorted(g.objects(e, SCHEMA.attendee), key=lambda n: r.label(n)):
         out.append(Line("Participants", r.label(who), key_of(who), evidence=r.fact_evidence(e, SCHEMA.attendee, who)))
     for count in sorted(g.subjects(CKG.countOf, e), key=str):
@@ -494,7 +502,7 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
                   if g.value(a, PROV.hadRole) == ID["role/chair"]]
         place = [("online" if (p, RDF.type, SCHEMA.VirtualLocation) in g else r.label(p)) for p in g.objects(mt, SCHEMA.location)]
         detail = [_span(start, end)] + (place or []) + ([f"chaired by {', '.join(sorted(chairs))}"] if chairs else ["chair not recorded"])
-        detail += [modality_word(g, m) for m in g.objects(mt, CKG.modality)]
+        detail += [modality_word(m) for m in g.objects(mt, CKG.modality)]
         evidence = r.evidence_of(mt)
         lines.append(Line("Meetings", f"{r.label(mt)} ({'; '.join(detail)})", key_of(mt), start, end, evidence=evidence))
     for founded in g.objects(node, SCHEMA.foundingDate):

@@ -824,9 +824,10 @@ def _quotes(item: YMap, file: str, ctx: _Ctx, out: _Collector, norm_text: str | 
         except _Bad as exc:
             out.add(file, line_of(q, item.line), "quote", str(exc))
             continue
-        if norm_text is not None and _norm_ws(text) not in norm_text:
-            out.add(file, line_of(q, item.line), "quote", nearest_sentence(_norm_ws(text), norm_text))
-        quotes.append(_norm_ws(text))
+        text = _norm_ws(text)
+        if norm_text is not None and text not in norm_text:
+            out.add(file, line_of(q, item.line), "quote", nearest_sentence(text, norm_text))
+        quotes.append(text)
     return quotes
 
 

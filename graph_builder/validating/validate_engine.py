@@ -30,7 +30,8 @@ from rdflib.term import Node
 from graph_builder.building.build import Triple
 from graph_builder.loading.facts import Loc
 from graph_builder.namespaces import RDF, RDFS, SH
-from graph_builder.validating.ntriples import NTriple, literal_text, node_of, nt_lines, nt_term, nt_triples
+from graph_builder.validating.ntriples import (NTriple, literal_text, node_of, nt_lines, nt_term, nt_triples,
+                                               to_rdflib)
 from graph_builder.validating.reasoning import ontology_graph
 from graph_builder.validating.validate import Violation, locations_of, shapes_graph, short, translate_report
 from graph_builder.validating.validate_reach import query_reach, shapes_depth
@@ -111,8 +112,6 @@ def run_sparql_checks(store: Any, checks: Iterable[SparqlCheck], origins: Mappin
 
 def _sparql_pairs(store: Any, checks: Iterable[SparqlCheck],
                   origins: Mapping[Node, Iterable[Loc]]) -> list[tuple[Node, Violation]]:
-    from graph_builder.validating.ntriples import to_rdflib
-
     out = []
     for check in checks:
         for row in store.query(check.query):
@@ -130,8 +129,6 @@ def _sparql_pairs(store: Any, checks: Iterable[SparqlCheck],
 
 
 def _substitute(message: str, row: Any) -> str:
-    from graph_builder.validating.ntriples import to_rdflib
-
     def sub(m: re.Match[str]) -> str:
         try:
             term = row[m.group(1)]

@@ -42,6 +42,7 @@ from graph_builder.writing.serialize import HEADER, Quad, nquads, ntriples, trig
 
 FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
 EXTENSIONS = {"turtle": ".ttl", "trig": ".trig", "nquads": ".nq", "ntriples": ".nt", "jsonld": ".jsonld"}
+FORMAT_OF_EXTENSION = {**{ext: fmt for fmt, ext in EXTENSIONS.items()}, ".json": "jsonld"}  # export -o FILE
 SPLIT_FORMATS = ("turtle", "ntriples")
 DEFAULT_GRAPH_FILE = "_default"
 CONTEXT_FILE = "context.jsonld"
