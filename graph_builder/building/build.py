@@ -12,21 +12,24 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable, Mapping
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph_builder.building.derive import DERIVED_GRAPH, derive
+from graph_builder.building.terms import date_literal, instant_property
 from graph_builder.iris import iri, key_of, role_iri
-from graph_builder.loading.dates import PartialDate
 from graph_builder.loading.facts import Facts, Loc, Statement, Values
-from graph_builder.loading.schema import KINDS, UNIT_TYPES
+from graph_builder.loading.schema import KINDS, UNIT_TYPES, Written
 from graph_builder.namespaces import CKG, FOAF, ID, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]
 
 ROLE_SCHEME = ID["role"]
+TOPIC_SCHEME = ID["topic"]
 
 TYPE_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "IntergovernmentalOrganization": (CKG.IntergovernmentalOrganization, ORG.FormalOrganization, ORG.Organization),
@@ -45,6 +48,8 @@ TYPE_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "Plan": (CKG.Plan, SCHEMA.CreativeWork, PROV.Entity, PROV.Plan),
     "Agreement": (CKG.Agreement, SCHEMA.CreativeWork, PROV.Entity),
     "Document": (CKG.Document, SCHEMA.CreativeWork, PROV.Entity),
+    "OperationSeries": (CKG.OperationSeries, SCHEMA.EventSeries),
+    "Topic": (CKG.Topic, SKOS.Concept),
     "Person": (FOAF.Person, SCHEMA.Person),
     "Country": (SCHEMA.Country, SCHEMA.Place),
     "City": (SCHEMA.City, SCHEMA.Place),
@@ -77,14 +82,31 @@ def modality_iri(status: str) -> URIRef:
     return CKG[status.capitalize()]
 
 
-def date_literal(d: PartialDate) -> Literal:
-    """A literal of the date's own precision (xsd:gYear, xsd:gYearMonth or xsd:date)."""
-    return Literal(str(d), datatype=XSD[d.xsd])
+_ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50), ("XL", 40),
+          ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
 
 
-def instant_property(d: PartialDate) -> URIRef:
-    """``time:inXSDDate``, ``time:inXSDgYearMonth`` or ``time:inXSDgYear``."""
-    return {"day": TIME.inXSDDate, "month": TIME.inXSDgYearMonth, "year": TIME.inXSDgYear}[d.precision]
+def roman(n: int) -> str:
+    """4 -> "IV"."""
+    out = ""
+    for letters, value in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def numeral_variant(name: str, number: int) -> str | None:
+    """The name of a numbered edition with its number written the other way: "Operation Lantern III" (number
+    3) -> "Operation Lantern 3", "Lantern 4" -> "Lantern IV"; None when the name does not end with its number."""
+    head, _, last = name.rpartition(" ")
+    if not head:
+        return None
+    if last == roman(number):
+        return f"{head} {number}"
+    if last == str(number):
+        return f"{head} {roman(number)}"
+    return None
 
 
 def number_literal(text: str) -> Literal:
@@ -158,6 +180,11 @@ class _Builder:
         self.memberships_by_election = memberships_by_election
         self.out = Build()
 
+    @cached_property
+    def memberships(self) -> dict[str, list[Statement]]:
+        """The membership statements by key (a handover names the posts it passes on by them)."""
+        return self.facts.claim_keys("membership")
+
     # -- helpers ----------------------------------------------------------
     def base(self, s: Node, p: Node, o: Node) -> None:
         self.out.default.add((s, p, o))
@@ -204,6 +231,11 @@ class _Builder:
             node = iri(entity.key)
             for cls in TYPE_CLASSES[entity.type]:
                 self.base(node, RDF.type, cls)
+            if entity.type == "Topic":
+                self.base(TOPIC_SCHEME, RDF.type, SKOS.ConceptScheme)
+                self.base(TOPIC_SCHEME, SKOS.prefLabel, Literal("Topics", lang="en"))
+                self.base(TOPIC_SCHEME, RDFS.label, Literal("Topics", lang="en"))
+                self.base(node, SKOS.inScheme, TOPIC_SCHEME)
             self.labels(node, entity.names, entity.loc, kind=entity.type)
             if entity.code:
                 self.base(node, SKOS.notation, Literal(entity.code))
@@ -260,10 +292,15 @@ class _Statement:
         self.graph.add((s, p, o))
 
     def claim(self, node: URIRef) -> None:
-        """Mark ``node`` as a claim of this statement: link it to quote and source."""
+        """Mark ``node`` as a claim of this statement: link it to quote and source (and, for a curator's
+        inference, to its reason; the entity an ``event:`` or ``programme:`` statement is about is not
+        itself inferred)."""
         for q in self.quotes:
             self.add(node, PROV.wasDerivedFrom, q)
         self.add(node, PROV.wasDerivedFrom, self.source)
+        if self.st.inferred and not (KINDS[self.st.kind].written is Written.ABOUT and node == iri(self.st.subject)):
+            self.add(node, CKG.basis, CKG.Inferred)
+            self.add(node, CKG.inferenceReason, Literal(self.st.inferred, lang="en"))
         self.b.out.origins[node].add(self.st.loc)
 
     def fact(self, s: Node, p: Node, o: Node) -> None:
@@ -292,6 +329,9 @@ class _Statement:
             self.add(iri(v.text("super_event")), SCHEMA.subEvent, e)
         if "number" in v:
             self.fact(e, SCHEMA.position, Literal(str(v.number("number")), datatype=XSD.integer))
+            variant = numeral_variant(self.b.name(key), v.number("number"))
+            if variant:  # "Operation Lantern III" is also found as "Operation Lantern 3", and the reverse
+                self.add(e, SKOS.hiddenLabel, Literal(variant, lang="en"))
         start = v.optional_date("start") or v.optional_date("date")
         end = v.optional_date("end") or v.optional_date("date")
         if start:
@@ -341,6 +381,8 @@ class _Statement:
             self.fact(e, SCHEMA.about, iri(thing))
         if "follows" in v:
             self.fact(e, CKG.immediatelyFollows, iri(v.text("follows")))
+        if "platform" in v:
+            self.fact(e, CKG.platform, iri(v.text("platform")))
         for q in v.records("quantities"):
             node = iri(q.text("id"))
             self.add(e, CKG.hasQuantity, node)
@@ -374,13 +416,19 @@ class _Statement:
         self.add(node, CKG.countOf, subject)
         self.add(node, CKG["count"], Literal(str(c.number("count")), datatype=XSD.nonNegativeInteger))
         self.add(node, CKG.countDescription, Literal(c.text("of"), lang=self.lang))
-        self.add(node, RDFS.label, Literal(f"{c.number('count')} {c.text('of')}", lang=self.lang))
+        whole = f" out of {c.number('out_of')}" if "out_of" in c else ""
+        when = f" (as of {c.date('as_of')})" if "as_of" in c else ""
+        self.add(node, RDFS.label, Literal(f"{c.number('count')}{whole} {c.text('of')}{when}", lang=self.lang))
         if "counted_type" in c:
             self.add(node, CKG.countedClass, TYPE_CLASSES[c.text("counted_type")][0])
         relation = c.optional_text("relation") or "attendee"
         self.add(node, CKG.countedRelation, COUNT_RELATIONS[relation])
         if "enumerated" in c:
             self.add(node, CKG.enumerated, Literal("true" if c.flag("enumerated") else "false", datatype=XSD.boolean))
+        if "out_of" in c:
+            self.add(node, CKG.outOf, Literal(str(c.number("out_of")), datatype=XSD.nonNegativeInteger))
+        if "as_of" in c:
+            self.add(node, CKG.asOf, date_literal(c.date("as_of")))
         self.claim(node)
 
     def k_stated_count(self, v: Values) -> None:
@@ -399,23 +447,35 @@ class _Statement:
         self.add(m, RDFS.label, Literal(f"{self.b.name(v.text('member'))}: {self.b.name(v.text('role'))}, {self.b.name(v.text('organization'))}", lang="en"))
         self.claim(m)
         if "start" in v or "end" in v:
-            interval = ID[self.st.subject + "/interval"]
+            interval = self.interval(v, ID[self.st.subject + "/interval"])
             self.add(m, ORG.memberDuring, interval)
-            self.add(interval, RDF.type, TIME.Interval)
-            self.claim(interval)
-            for name, pred, suffix in (("start", TIME.hasBeginning, "begin"), ("end", TIME.hasEnd, "end")):
-                if name in v:
-                    instant = ID[f"{self.st.subject}/interval/{suffix}"]
-                    self.add(interval, pred, instant)
-                    self.add(instant, RDF.type, TIME.Instant)
-                    self.add(instant, instant_property(v.date(name)), date_literal(v.date(name)))
-                    self.claim(instant)
         for d in v.dates("attested"):
             self.add(m, CKG.attestedAt, date_literal(d))
         if "generated_by" in v:
             self.add(m, PROV.wasGeneratedBy, iri(v.text("generated_by")))
         if "on_behalf_of" in v:
             self.add(m, CKG.onBehalfOf, iri(v.text("on_behalf_of")))
+        if "term" in v:
+            interval = ID[self.st.subject + "/interval"]
+            self.add(m, ORG.memberDuring, interval)
+            self.add(interval, RDF.type, TIME.Interval)
+            self.add(interval, TIME.hasXSDDuration, Literal(v.text("term"), datatype=XSD.duration))
+            self.claim(interval)
+        if "successor" in v:
+            self.fact(m, CKG.succeededBy, iri(v.text("successor")))
+
+    def interval(self, v: Values, node: URIRef) -> URIRef:
+        """A time:Interval from the statement's ``start`` and ``end``, each a time:Instant at its precision."""
+        self.add(node, RDF.type, TIME.Interval)
+        self.claim(node)
+        for name, pred, suffix in (("start", TIME.hasBeginning, "begin"), ("end", TIME.hasEnd, "end")):
+            if name in v:
+                instant = URIRef(f"{node}/{suffix}")
+                self.add(node, pred, instant)
+                self.add(instant, RDF.type, TIME.Instant)
+                self.add(instant, instant_property(v.date(name)), date_literal(v.date(name)))
+                self.claim(instant)
+        return node
 
     def k_election(self, v: Values) -> None:
         e = iri(self.st.subject)
@@ -431,6 +491,11 @@ class _Statement:
         self.add(e, CKG.electedIn, iri(v.text("organization")))
         if "candidate" in v:
             self.add(e, CKG.candidate, iri(v.text("candidate")))
+        for by in v.keys_of("nominated_by"):
+            self.add(e, CKG.nominatedBy, iri(by))
+        if "by" in v:
+            self.add(e, CKG.electedBy, iri(v.text("by")))
+            self.add(e, PROV.wasAssociatedWith, iri(v.text("by")))
         if "at" in v:
             self.fact(e, SCHEMA.superEvent, iri(v.text("at")))
             self.add(iri(v.text("at")), SCHEMA.subEvent, e)
@@ -485,6 +550,73 @@ class _Statement:
         for to in v.keys_of("to"):
             self.fact(iri(v.text("thing")), CKG.linkedTo, iri(to))
 
+    def k_programme(self, v: Values) -> None:
+        p = iri(self.st.subject)
+        self.claim(p)
+        if "start" in v or "end" in v:
+            self.fact(p, CKG.period, self.interval(v, ID[self.st.subject + "/period"]))
+        status = v.optional_text("status")
+        if status is not None and status != "in-force":
+            self.fact(p, CKG.modality, modality_iri(status))
+        for body in v.keys_of("implemented_by"):
+            self.fact(iri(body), CKG.implements, p)
+        for body in v.keys_of("adopted_by"):
+            self.fact(p, CKG.adoptedBy, iri(body))
+        if "adopted" in v:
+            self.fact(p, CKG.adoptionDate, date_literal(v.date("adopted")))
+        for thing in v.keys_of("about"):
+            self.fact(p, SCHEMA.about, iri(thing))
+
+    def k_series_of(self, v: Values) -> None:
+        series, body = iri(v.text("series")), iri(v.text("body"))
+        self.fact(series, CKG.seriesOf, body)
+        self.fact(series, SCHEMA.organizer, body)
+
+    def k_handover(self, v: Values) -> None:
+        h = iri(self.st.subject)
+        out_key, in_key = v.text("outgoing"), v.text("incoming")
+        for cls in (CKG.Handover, SCHEMA.Event, PROV.Activity):
+            self.add(h, RDF.type, cls)
+        label = f"Handover: {self._holder(out_key)} to {self._holder(in_key)}, {self._post(in_key)}"
+        self.add(h, SKOS.prefLabel, Literal(label, lang="en"))
+        self.add(h, RDFS.label, Literal(label, lang="en"))
+        self.add(h, CKG.outgoingTenure, iri(out_key))
+        self.add(h, CKG.incomingTenure, iri(in_key))
+        if "date" in v:
+            self.fact(h, SCHEMA.startDate, date_literal(v.date("date")))
+            self.fact(h, SCHEMA.endDate, date_literal(v.date("date")))
+        if "place" in v:
+            self.fact(h, SCHEMA.location, iri(v.text("place")))
+        self.claim(h)
+        self.fact(iri(out_key), CKG.succeededBy, iri(in_key))
+
+    def _membership(self, key: str) -> Values:
+        return self.b.memberships[key][0].values
+
+    def _holder(self, membership: str) -> str:
+        return self.b.name(self._membership(membership).text("member"))
+
+    def _post(self, membership: str) -> str:
+        v = self._membership(membership)
+        return f"{self.b.name(v.text('role'))} of {self.b.name(v.text('organization'))}"
+
+    def k_said(self, v: Values) -> None:
+        node = iri(self.st.subject)
+        speaker = iri(v.text("speaker"))
+        for cls in (CKG.AttributedStatement, SCHEMA.Quotation, PROV.Entity):
+            self.add(node, RDF.type, cls)
+        label = f"{self.b.name(v.text('speaker'))} {v.text('verb').replace('-', ' ')}: {v.text('text')}"
+        self.add(node, RDFS.label, Literal(label, lang=self.lang))
+        self.add(node, SCHEMA.creator, speaker)
+        self.add(node, PROV.wasAttributedTo, speaker)
+        self.add(node, SCHEMA.text, Literal(v.text("text"), lang=self.lang))
+        self.add(node, CKG.speechVerb, Literal(v.text("verb")))
+        if "at" in v:
+            self.add(node, SCHEMA.recordedAt, iri(v.text("at")))
+        for thing in v.keys_of("about"):
+            self.add(node, SCHEMA.about, iri(thing))
+        self.claim(node)
+
 
 # The builder of each statement kind of graph_builder.loading.schema (one function per kind).
 KIND_BUILDERS: dict[str, Callable[[_Statement, Values], None]] = {
@@ -493,7 +625,8 @@ KIND_BUILDERS: dict[str, Callable[[_Statement, Values], None]] = {
     "supported_by": _Statement.k_supported_by, "founded": _Statement.k_founded, "located": _Statement.k_located,
     "alias": _Statement.k_alias, "run_by": _Statement.k_run_by, "linked_to": _Statement.k_linked_to,
     "recurs": _Statement.k_recurs, "description": _Statement.k_description,
-    "stated_count": _Statement.k_stated_count,
+    "stated_count": _Statement.k_stated_count, "programme": _Statement.k_programme,
+    "series_of": _Statement.k_series_of, "handover": _Statement.k_handover, "said": _Statement.k_said,
 }
 if set(KIND_BUILDERS) != set(KINDS):  # pragma: no cover - a kind declared without its builder, or the reverse
     raise ImportError(f"graph_builder.building.build: the builders {sorted(KIND_BUILDERS)} do not match the kinds of "
@@ -537,8 +670,15 @@ def merge(into: Build, part: Build) -> None:
         into.origins[node] |= locs
 
 
+def build_derived(facts: Facts) -> Build:
+    """The derived named graph (``graph_builder.building.derive``): what rules derive from the stated facts."""
+    graph, origins = derive(facts)
+    return Build(graphs=defaultdict(set, {DERIVED_GRAPH: graph} if graph else {}), origins=origins)
+
+
 def build(facts: Facts) -> Build:
-    """Build the quads of a loaded facts folder: the shared part, then each source's statements."""
+    """Build the quads of a loaded facts folder: the shared part, then each source's statements, then what
+    rules derive from them."""
     out = build_shared(facts)
     elections = memberships_by_election(facts)
     by_source: dict[str, list[Statement]] = defaultdict(list)
@@ -546,5 +686,6 @@ def build(facts: Facts) -> Build:
         by_source[st.source].append(st)
     for statements in by_source.values():
         merge(out, build_source(facts, statements, elections))
+    merge(out, build_derived(facts))
     return out
 

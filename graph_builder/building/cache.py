@@ -30,7 +30,8 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from graph_builder import __version__
-from graph_builder.building.build import Build, build_shared, build_source, memberships_by_election, merge, source_graph_iri
+from graph_builder.building.build import (Build, build_derived, build_shared, build_source, memberships_by_election, merge,
+                                          source_graph_iri)
 from graph_builder.errors import FactsError, Problem
 from graph_builder.loading.facts import (Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
                     parse_file, resolve)
@@ -262,6 +263,13 @@ def _digest(obj: object) -> str:
     return sha256_hex(repr(obj).encode("utf-8"))
 
 
+def _handed_over(facts: Facts) -> list[tuple[str, list[str]]]:
+    """The memberships handovers name, with their values: a handover's label names their posts and holders,
+    which may be stated by another source."""
+    named = {st.values.text(side) for st in facts.statements if st.kind == "handover" for side in ("outgoing", "incoming")}
+    return sorted((k, [repr(st.values) for st in sts]) for k, sts in facts.claim_keys("membership").items() if k in named)
+
+
 def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Build:
     """Like :func:`graph_builder.building.build.build`, rebuilding only the sources whose inputs changed."""
     stats = stats if stats is not None else Stats()
@@ -270,7 +278,8 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     mbe = memberships_by_election(facts)
     shared = _CODE_SHA + _digest((sorted((k, repr(v)) for k, v in facts.entities.items()),
                                   sorted((k, repr(v)) for k, v in facts.roles.items()),
-                                  sorted((k, sorted(v)) for k, v in mbe.items())))
+                                  sorted((k, sorted(v)) for k, v in mbe.items()),
+                                  _handed_over(facts)))
     by_source: dict[str, list[Any]] = defaultdict(list)
     for st in facts.statements:
         by_source[st.source].append(st)
@@ -286,6 +295,7 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
         stats.versions[str(source_graph_iri(key))] = entry_key
         graphs, origins = entry
         merge(out, Build(graphs=defaultdict(set, graphs), origins=defaultdict(set, origins)))
+    merge(out, build_derived(facts))  # cheap, and it reads every source: rebuilt each time
     return out
 
 

@@ -94,3 +94,23 @@ def parse_date(text: str) -> PartialDate:
 def definitely_before(end: PartialDate, start: PartialDate) -> bool:
     """True when every day ``end`` can stand for lies before every day ``start`` can."""
     return end.last_day() < start.first_day()
+
+
+def definitely_within(d: PartialDate, start: PartialDate | None, end: PartialDate | None) -> bool:
+    """True when every day ``d`` can stand for lies within every span from ``start`` to ``end`` they can stand
+    for (an open side is no bound)."""
+    if start is None and end is None:
+        return False
+    return (start is None or start.last_day() <= d.first_day()) and (end is None or d.last_day() <= end.first_day())
+
+
+def add_years_months(d: PartialDate, years: int, months: int) -> PartialDate | None:
+    """``d`` moved on by a duration, at ``d``'s own precision; None when that precision cannot say (a year
+    plus 18 months). A day that the later month lacks (29 February) becomes its last day."""
+    if d.month is None:
+        return PartialDate(d.year + years + months // 12) if months % 12 == 0 else None
+    total = d.year * 12 + (d.month - 1) + years * 12 + months
+    year, month = divmod(total, 12)
+    if d.day is None:
+        return PartialDate(year, month + 1)
+    return PartialDate(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))

@@ -204,6 +204,7 @@ class Statement:
     values: Values
     lines: Mapping[str, int]
     loc: Loc
+    inferred: str = ""  # the curator's reason when the claim is an editorial inference, not stated by the source
 
     def line(self, name: str) -> int:
         """The line a field was written on (the statement's line if unknown)."""
@@ -416,6 +417,17 @@ def _choice(options: Iterable[str]) -> Callable[[YValue, _Ctx], str]:
     return parse
 
 
+_DURATION = re.compile(r"P(?=\d)(?:(\d{1,3})Y)?(?:(\d{1,4})M)?")
+
+
+def _duration(value: YValue, ctx: _Ctx) -> str:
+    """An ISO 8601 duration in years and months (P4Y, P2Y6M, P18M): a term's length as the source gives it."""
+    found = _DURATION.fullmatch(value) if isinstance(value, YStr) else None
+    if not found or not any(found.groups()):
+        raise _Bad(f"'{_shown(value)}' is not a duration of years and months (write P4Y for four years, P2Y6M, P18M)")
+    return str(value)
+
+
 def _lang(value: YValue, ctx: _Ctx) -> str:
     if not isinstance(value, YStr) or not LANG_RE.fullmatch(value) or value.split("-")[0] not in LANGUAGES:
         raise _Bad(f"'{value}' is not a known language tag (use ISO 639-1, e.g. en, ru, fr)")
@@ -499,7 +511,7 @@ _SCALAR_PARSERS: dict[FieldType, Parser] = {
     FieldType.OWN_KEY: lambda v, c: _key_syntax(v), FieldType.TEXT: _text, FieldType.DATE: _date,
     FieldType.DATES: _dates, FieldType.MEETING_NUMBER: _meeting_number, FieldType.COUNT: _count,
     FieldType.NUMBER: _number, FieldType.BOOLEAN: _bool, FieldType.LANGUAGE: _lang, FieldType.UNIT: _unit,
-    FieldType.TYPE_NAME: _type_name,
+    FieldType.TYPE_NAME: _type_name, FieldType.DURATION: _duration,
 }
 
 
@@ -838,7 +850,15 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
         out.add(file, line_of(item, 1), "statement", "each claim is a mapping with one kind")
         return None
     kinds = [k for k in item if k in KINDS]
-    others = [k for k in item if k not in KINDS and k != "quote"]
+    others = [k for k in item if k not in KINDS and k not in ("quote", "inferred")]
+    inferred = ""
+    if _get(item, "inferred") is not None:
+        ctx.field = "inferred"
+        try:
+            inferred = _text(_get(item, "inferred"), ctx)
+        except _Bad as exc:
+            out.add(file, line_of(_get(item, "inferred"), item.line), "inferred", str(exc))
+            return None
     if len(kinds) != 1:
         what = "no kind" if not kinds else "several kinds (" + ", ".join(kinds) + ")"
         out.add(file, item.line, "statement", f"a statement needs exactly one kind ({', '.join(KINDS)}); this one has {what}")
@@ -891,7 +911,7 @@ def _load_statement(item: YValue, source: str, file: str, ctx: _Ctx, out: _Colle
     if not ok or not quotes:
         return None
     loc = Loc(file, item.line)
-    st = Statement(source, kind, subject, tuple(quotes), Values(values, item.line), lines, loc)
+    st = Statement(source, kind, subject, tuple(quotes), Values(values, item.line), lines, loc, inferred)
     _check_statement_dates(st, out)
     return st
 
@@ -917,6 +937,10 @@ def _resolve_refs(facts: Facts, refs: Iterable[Ref], failed: set[str], out: _Col
     for ref in refs:
         if ref.key in failed:
             continue  # the statement of that key failed, and said why: no second error where it is used
+        if ref.allowed == "membership":
+            if ref.key not in memberships:
+                out.add(ref.file, ref.line, ref.field, f"no membership statement has the key '{ref.key}'")
+            continue
         if ref.allowed == "role":
             if ref.key not in facts.roles:
                 near = [r for r in facts.roles if r == ref.key.lower()]

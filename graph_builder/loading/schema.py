@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = "2026-12-07.6"
+SCHEMA_VERSION = "2026-12-07.7"
 
 # --- Entity types --------------------------------------------------------------------
 
@@ -47,9 +47,12 @@ EVENT_TYPES = frozenset({"Meeting", "Session", "Phase", "Operation"})
 THING_TYPES = frozenset({"Programme", "Project", "InformationPlatform", "Plan", "Agreement", "Document"})
 PLACE_TYPES = frozenset({"Country", "City"})
 PERSON_TYPES = frozenset({"Person"})
-ENTITY_TYPES = ORG_TYPES | EVENT_TYPES | THING_TYPES | PLACE_TYPES | PERSON_TYPES
+TOPIC_TYPES = frozenset({"Topic"})  # a subject matter (skos:Concept of the topics scheme)
+OPERATION_SERIES_TYPES = frozenset({"OperationSeries"})  # numbered editions of an operation
+ENTITY_TYPES = (ORG_TYPES | EVENT_TYPES | THING_TYPES | PLACE_TYPES | PERSON_TYPES | TOPIC_TYPES
+                | OPERATION_SERIES_TYPES)
 AGENT_TYPES = ORG_TYPES | PERSON_TYPES | {"Country"}
-SERIES_TYPES = frozenset({"MeetingSeries"})
+SERIES_TYPES = frozenset({"MeetingSeries"}) | OPERATION_SERIES_TYPES
 
 # --- Choices -----------------------------------------------------------------------------
 
@@ -60,6 +63,8 @@ ELECTION_KINDS = ("election", "re-election", "appointment", "candidacy")
 OUTCOME_ACTIONS = ("agreed", "approved", "adopted", "established", "reached", "proposed", "to-be-approved", "appointed")
 COUNT_RELATIONS = ("attendee", "member")
 FREQUENCIES = ("annual",)
+PROGRAMME_STATUS = ("in-force", "planned", "announced", "cancelled")  # in-force: adopted or being implemented
+SAYING_VERBS = ("said", "stressed", "noted", "announced", "proposed", "called-for", "reported")
 ROLE_HOLDERS = ("one", "several")  # a role's `holders` (facts/vocab/roles.yaml): one at a time, or several
 
 
@@ -72,6 +77,7 @@ class FieldType(Enum):
     TEXT = "text"                # NFC text without invisible or control characters
     DATE = "date"                # YYYY, YYYY-MM or YYYY-MM-DD, kept at that precision
     DATES = "dates"              # one date or a list of dates
+    DURATION = "duration"        # an ISO 8601 duration of years and months: P4Y, P2Y6M, P18M
     MEETING_NUMBER = "meeting number"  # a whole number from 1
     COUNT = "count"              # a whole number from 0
     NUMBER = "number"            # a decimal numeral, kept as written
@@ -98,7 +104,7 @@ class Field:
     name: str
     type: FieldType
     required: bool = False
-    # REF / REFS: the entity types a key may name, or "role", "election", "any".
+    # REF / REFS: the entity types a key may name, or "role", "election", "membership", "any".
     refers_to: frozenset[str] | str = frozenset()
     choices: tuple[str, ...] = ()
     record: tuple[Field, ...] = ()
@@ -149,6 +155,8 @@ _COUNT_FIELDS = (
     Field("counted_type", FieldType.TYPE_NAME, doc="an entity type name"),
     _choice("relation", COUNT_RELATIONS, doc="attendee (default) or member"),
     Field("enumerated", FieldType.BOOLEAN, doc="true when the source also lists them"),
+    Field("out_of", FieldType.COUNT, doc="the whole the count is part of: 10 `out_of` 11"),
+    Field("as_of", FieldType.DATE, doc="when the count holds, if the source says"),
 )
 
 QUANTITY = (
@@ -175,6 +183,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         _refs("about", "any"),
         _ref("super_event", EVENT_TYPES | SERIES_TYPES, doc="for a Phase: the meeting it is a phase of"),
         _ref("follows", EVENT_TYPES, doc="key of the event it immediately follows"),
+        _ref("platform", frozenset({"InformationPlatform"}), doc="the software it ran on"),
         Field("quantities", FieldType.RECORDS, record=QUANTITY),
         Field("stated_counts", FieldType.RECORDS, record=_COUNT_FIELDS),
         Field("outcomes", FieldType.RECORDS, record=OUTCOME),
@@ -185,13 +194,19 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         _ref("role", "role", True), Field("start", FieldType.DATE), Field("end", FieldType.DATE),
         Field("attested", FieldType.DATES), _ref("generated_by", "election", doc="election key"),
         _ref("on_behalf_of", AGENT_TYPES, doc="agent key"),
-    ), "org:Membership (+ ckg:Tenure if the member is a person)",
+        Field("term", FieldType.DURATION, doc="a fixed term, e.g. P4Y: the end is derived from it"),
+        _ref("successor", "membership", doc="the next holder's membership key: ends when it starts"),
+    ), "org:Membership (+ ckg:Tenure if the member is a person); `term`: `time:hasXSDDuration`; "
+       "`successor`: `ckg:succeededBy`",
         shapes=("Membership", "Interval", "Instant"), card="Memberships and posts", card_of="member"),
     Kind("election", Written.CLAIM, (
         _choice("kind", ELECTION_KINDS, True, doc="election / re-election / appointment / candidacy"),
         _ref("at", EVENT_TYPES, doc="meeting key"), Field("date", FieldType.DATE),
         _ref("role", "role", True), _ref("organization", ORG_TYPES, True), _ref("candidate", AGENT_TYPES),
-    ), "ckg:Election / ckg:ReElection / ckg:Appointment / ckg:CandidacyAgreement",
+        _refs("nominated_by", AGENT_TYPES, doc="who put the candidate forward"),
+        _ref("by", ORG_TYPES, doc="the body that elected or appointed"),
+    ), "ckg:Election / ckg:ReElection / ckg:Appointment / ckg:CandidacyAgreement; `nominated_by`: "
+       "`ckg:nominatedBy`; `by`: `ckg:electedBy` (+ `prov:wasAssociatedWith`)",
         doc="the term goes on the membership", shapes=("Event",), card="Elections", card_of="candidate"),
     Kind("part_of", Written.MAPPING, (_ref("unit", ORG_TYPES, True), _ref("parent", ORG_TYPES, True)),
          "`unit org:subOrganizationOf parent` (+ `org:unitOf` when unit is an org:OrganizationalUnit; + "
@@ -227,6 +242,33 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          doc="`relation` is `attendee` (default) or `member`; `counted_type` an entity type name; "
              "`enumerated: true` when the source also lists them",
          shapes=("StatedCount",), card="About", card_of="entity"),
+    Kind("programme", Written.ABOUT, (
+        Field("start", FieldType.DATE), Field("end", FieldType.DATE),
+        _choice("status", PROGRAMME_STATUS, doc="in-force / planned / announced / cancelled"),
+        _refs("implemented_by", AGENT_TYPES), _refs("adopted_by", AGENT_TYPES), Field("adopted", FieldType.DATE),
+        _refs("about", "any"),
+    ), "the period: `ckg:period` a `time:Interval`; `body ckg:implements programme`; `programme ckg:adoptedBy "
+       "body`; `ckg:adoptionDate`; `schema:about`; planned / announced / cancelled: `ckg:modality`",
+        subject_types=frozenset({"Programme", "Project", "Plan", "Agreement", "Document"}),
+        doc="a programme, strategy or plan with its own period; what implements it is attested at the "
+            "source's date", shapes=("Interval", "Instant"), card="Programmes and plans"),
+    Kind("series_of", Written.MAPPING, (_ref("series", SERIES_TYPES, True), _ref("body", ORG_TYPES, True)),
+         "`series ckg:seriesOf body` (+ `schema:organizer`)",
+         doc="the meetings (or operations) of a body: its chairs are the chairs of its meetings",
+         shapes=_PLAIN, card="About", card_of="series"),
+    Kind("handover", Written.CLAIM, (
+        _ref("outgoing", "membership", True), _ref("incoming", "membership", True),
+        Field("date", FieldType.DATE), _ref("place", PLACE_TYPES),
+    ), "ckg:Handover (a `schema:Event`) with `ckg:outgoingTenure`, `ckg:incomingTenure`; outgoing "
+       "`ckg:succeededBy` incoming",
+        doc="a post handed from one holder to the next (membership keys)", shapes=("Event", "Handover"),
+        card="Handovers"),
+    Kind("said", Written.CLAIM, (
+        _ref("speaker", AGENT_TYPES, True), _choice("verb", SAYING_VERBS, True), Field("text", FieldType.TEXT, True),
+        _ref("at", EVENT_TYPES, doc="the occasion"), _refs("about", "any"),
+    ), "ckg:AttributedStatement (a `schema:Quotation`): `schema:creator` / `prov:wasAttributedTo` the speaker, "
+       "`schema:text`, `schema:recordedAt` the occasion; not asserted as a fact",
+        doc="what a person or body said, kept as theirs", shapes=("AttributedStatement",), card="Said"),
 )}
 
 
