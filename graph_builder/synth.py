@@ -298,6 +298,8 @@ class _Generator:
         self.series: list[tuple[Entity, Entity, Entity]] = []  # (series, body, igo)
         self.rilos: list[Entity] = []
         self.bodies: list[Entity] = []
+        self.topics: list[Entity] = []
+        self.topic_of: dict[str, Entity] = {}  # an organization's key -> its enforcement topic
         self.heads: list[tuple[Entity, Entity]] = []  # (person, body)
         # Structure of the national administrations: their enforcement departments, stated as used.
         self.national = Article("synthetic-national-enforcement-services",
@@ -364,6 +366,17 @@ class _Generator:
                             f"{q('an intergovernmental organization of customs administrations')}}}"])
             art.state([s], [f"stated_count: {{entity: {igo.key}, count: {p.rilos_per_igo}, "
                             f"of: {q('Regional Intelligence Liaison Offices')}}}"])
+            # A programme with its own period, implemented by the council, about a topic of the organization.
+            topic = self.add("things", Entity(f"org-{i:04d}-topic", "Topic", f"Enforcement topic {i}",
+                                              aliases={"en": [f"ET{i}"]}))
+            self.topics.append(topic)
+            self.topic_of[igo.key] = topic
+            programme = self.add("things", Entity(f"org-{i:04d}-programme", "Programme",
+                                                  f"Enforcement Programme {i} for {FIRST_YEAR}-{LAST_YEAR}"))
+            s = art.say(f"The {council.en} is currently implementing the Enforcement Programme {i} for "
+                        f"{FIRST_YEAR}-{LAST_YEAR} on enforcement topic {i} (ET{i}).")
+            art.state([s], [f"programme: {programme.key}", f"start: {q(str(FIRST_YEAR))}", f"end: {q(str(LAST_YEAR))}",
+                            "status: in-force", f"implemented_by: [{council.key}]", f"about: [{topic.key}]"])
             platform = self.add("things", Entity(f"org-{i:04d}-platform", "InformationPlatform",
                                                  f"Enforcement Network {i}", aliases={"en": [f"EN{i}"]}))
             s = art.say(f"The RILOs of the CCO-{i} exchange information through the Enforcement Network {i} (EN{i}).")
@@ -375,6 +388,7 @@ class _Generator:
                     ru=f"Сессия: {body.ru}" if body.ru else None, aliases={"en": [f"{body.en} sessions"]}))
                 s = art.say(f"The {body.en} meets once a year.")
                 art.state([s], [f"recurs: {{series: {series.key}, frequency: annual}}"])
+                art.state([s], [f"series_of: {{series: {series.key}, body: {body.key}}}"])
                 self.series.append((series, body, igo))
                 self.bodies.append(body)
             # Heads of the departments and a Secretary General: tenures of mixed precision.
@@ -498,6 +512,12 @@ class _Generator:
                 s5 = art.say(f"{speaker.en}, on behalf of the {igo.en}, opened the session.")
                 roles.append(f"{{agent: {speaker.key}, role: opening-speaker, on_behalf_of: {igo.key}}}")
                 quotes.append(s5)
+                if rng.random() < 0.2:  # what the speaker stressed: the speaker's words, not a fact
+                    topic = self.topic_of[igo.key]
+                    words = f"cooperation on {topic.en.lower()} must continue"
+                    said = art.say(f"{speaker.en} stressed that {words}.")
+                    art.state([said], [f"said: {key}-speech", f"speaker: {speaker.key}", "verb: stressed",
+                                       f"text: {q(words)}", f"at: {key}", f"about: [{topic.key}]"])
                 fields.append("roles:")
                 fields += [f"  - {r}" for r in roles]
                 fields.append("stated_counts:")
@@ -535,6 +555,9 @@ class _Generator:
                                          f"member: {vice.key}", f"organization: {series.key}", "role: vice-chair",
                                          f"start: {q(str(year + 1))}", f"end: {q(str(year + 2))}",
                                          f"generated_by: {vkey}"])
+                    if chair is not None and chair[0] is not candidate:
+                        s9 = art.say(f"The {chair[0].en} handed over the chairmanship to the {candidate.en}.")
+                        art.state([s9], [f"handover: handover-{key}-chair", f"outgoing: {chair[1]}", f"incoming: {mkey}"])
                     chair = (candidate, mkey, ekey)
                 # The head of the host's enforcement department, a tenure of mixed precision.
                 if not online and rng.random() < 0.5:
@@ -627,6 +650,7 @@ class _Generator:
                 "person": person.key, "year": str(LAST_YEAR - 1), "date": f"{LAST_YEAR - 1}-06-01",
                 "from": str(FIRST_YEAR),
                 "name": rilo.aliases["en"][0], "igo": igo.key, "committee": body.key, "post_body": _b.key,
+                "topic": self.topics[0].key, "council": self.bodies[0].key,
             },
         })
 
@@ -649,6 +673,8 @@ QUERY_PARAMS: dict[str, dict[str, str]] = {
     "parent-bodies": {"org": "org"},
     "person-timeline": {"person": "person"},
     "post-holder-on-date": {"body": "post_body", "date": "date"},
+    "programmes-of-body": {"body": "council"},
+    "about-topic": {"topic": "topic"},
     "resolve-name": {"name": "name"},
     "series-meetings": {"series": "series"},
     "single-source-facts": {"about": "entity"},

@@ -10,6 +10,7 @@ publication date) and, on request, the quoted sentence.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Sequence
 
@@ -66,6 +67,7 @@ class Line:
     status: str | None = None
     reason: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    basis: str | None = None  # "derived: <rule>" or "inferred: <reason>"; None when stated
 
 
 @dataclass
@@ -111,7 +113,27 @@ class _Reader:
     def types(self, node: Node) -> list[str]:
         return sorted({local_name(t) for t in self.g.objects(node, RDF.type) if str(t) not in _HIDDEN_TYPES})
 
+    def basis(self, node: Node | None) -> str | None:
+        """"derived: <rule>" for a node a rule derived, "inferred: <reason>" for a curator's inference, None
+        for what a source states."""
+        if node is None:
+            return None
+        if (node, CKG.basis, CKG.Derived) in self.g:
+            rule = self.g.value(node, CKG.derivedBy)
+            return "derived: " + (RULE_WORDS.get(rule, local_name(rule)) if isinstance(rule, URIRef) else "by a rule")
+        reason = self.g.value(node, CKG.inferenceReason)
+        if (node, CKG.basis, CKG.Inferred) in self.g:
+            return "inferred" + (f": {reason}" if reason is not None else "")
+        return None
+
+    def fact_basis(self, s: Node, p: Node, o: Node | None) -> str | None:
+        return None if o is None else self.basis(statement_iri(s, p, o))
+
     def evidence_of(self, node: Node) -> list[Evidence]:
+        if (node, CKG.basis, CKG.Derived) in self.g:  # the sources of what it was derived from
+            inputs = set(self.g.objects(node, PROV.wasDerivedFrom))
+            return sorted({ev for i in inputs for ev in self.evidence_of(i)},
+                          key=lambda e: (e.published or "9999", e.source, e.quote or ""))
         out: set[Evidence] = set()
         for d in self.g.objects(node, PROV.wasDerivedFrom):
             if (d, RDF.type, SCHEMA.NewsArticle) in self.g:
@@ -220,9 +242,20 @@ def membership_lines(r: _Reader, node: Node, *, as_member: bool, at: PartialDate
             when = r.g.value(gen, SCHEMA.startDate)
             how = "re-elected" if (gen, RDF.type, CKG.ReElection) in r.g else "appointed" if (gen, RDF.type, CKG.Appointment) in r.g else "elected"
             detail.append(how + (f" at {r.label(where)}" if where is not None else "") + (f" in {when}" if when is not None else ""))
+        term = r.g.value(r.g.value(m, ORG.memberDuring), TIME.hasXSDDuration)
+        if term is not None:
+            detail.append(f"term of {duration_words(str(term))}")
+        derived_end = r.g.value(m, CKG.derivedEnd)
+        if derived_end is not None:
+            detail.append(f"until {r.instant(derived_end)} ({r.basis(derived_end)}, not stated)")
+        for nxt in r.g.objects(m, CKG.succeededBy):
+            detail.append(f"succeeded by {r.label(r.g.value(nxt, ORG.member))}")
+        for prev in r.g.subjects(CKG.succeededBy, m):
+            detail.append(f"succeeded {r.label(r.g.value(prev, ORG.member))}")
         out.append(Line("Memberships and posts" if as_member else "Members and post holders",
-                        text + (f" ({'; '.join(detail)})" if detail else ""), key_of(other) if other is not None else None,
-                        start, end, status, reason, r.evidence_of(m)))
+                        text + (f" ({'; '.join(sorted(set(detail), key=detail.index))})" if detail else ""),
+                        key_of(other) if other is not None else None,
+                        start, end, status, reason, r.evidence_of(m), r.basis(m)))
     return out
 
 
@@ -244,6 +277,20 @@ def _chain_up(r: _Reader, node: Node) -> list[list[Node]]:
 
 
 _FREQUENCY_WORDS = {"P1Y": "annually"}  # schema:repeatFrequency (xsd:duration) in words
+RULE_WORDS = {CKG.ChairDuringTerm: "within the chair's term", CKG.EndFromTerm: "end of the fixed term",
+              CKG.EndWhenSuccessorTookOffice: "when the successor took office"}
+
+
+def duration_words(text: str) -> str:
+    """``P4Y`` -> "4 years", ``P2Y6M`` -> "2 years 6 months" (a term's length as written)."""
+    found = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?", text)
+    if not found:
+        return text
+    parts = []
+    for n, unit in ((found.group(1), "year"), (found.group(2), "month")):
+        if n:
+            parts.append(f"{int(n)} {unit}{'s' if int(n) != 1 else ''}")
+    return " ".join(parts) or text
 
 
 def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
@@ -259,7 +306,7 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
 
     def fact(section: str, p: URIRef, o: Node, text: str, target: Node | None = None) -> None:
         lines.append(Line(section, text, key_of(target) if target is not None else None,
-                          evidence=r.fact_evidence(node, p, o)))
+                          evidence=r.fact_evidence(node, p, o), basis=r.fact_basis(node, p, o)))
 
     for o in g.objects(node, SCHEMA.description):
         fact("About", SCHEMA.description, o, str(o))
@@ -268,6 +315,10 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
     for schedule in sorted(g.objects(node, SCHEMA.eventSchedule), key=str):
         every = str(g.value(schedule, SCHEMA.repeatFrequency))
         fact("About", SCHEMA.eventSchedule, schedule, "held " + _FREQUENCY_WORDS.get(every, f"every {every}"))
+    if (node, RDF.type, SCHEMA.Event) not in g:  # an event's counts are under its participants
+        for count in sorted(g.subjects(CKG.countOf, node), key=str):
+            relation = "members" if (count, CKG.countedRelation, ORG.hasMember) in g else "attendees"
+            lines.append(Line("About", f"stated count of {relation}: {r.label(count)}", evidence=r.evidence_of(count)))
     for o in sorted(g.objects(node, SCHEMA.areaServed), key=str):
         lines.append(Line("About", f"serves {r.label(o)}", key_of(o)))
     for path in _chain_up(r, node):
@@ -276,19 +327,36 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
         lines.append(Line("Part of (up to the top)", text, key_of(first),
                           evidence=r.fact_evidence(node, ORG.subOrganizationOf, first)))
     for p, section, verb in ((ORG.reportsTo, "Reports to", ""), (CKG.administrativelySupportedBy, "Reports to", "administrative support: "),
-                             (SCHEMA.location, "Place", ""), (SCHEMA.provider, "Run by", ""), (CKG.linkedTo, "Linked to", "")):
+                             (SCHEMA.location, "Place", ""), (SCHEMA.provider, "Run by", ""), (CKG.linkedTo, "Linked to", ""),
+                             (CKG.seriesOf, "About", "the meetings of "), (CKG.adoptedBy, "Programmes and plans", "adopted by "),
+                             (CKG.adoptionDate, "Programmes and plans", "adopted "), (CKG.implements, "Programmes and plans", "implements ")):
         for o in sorted(g.objects(node, p), key=str):
             if p == SCHEMA.location and (o, RDF.type, SCHEMA.VirtualLocation) in g:
                 fact("Place", p, o, "online", o)
                 continue
             country = g.value(o, SCHEMA.containedInPlace) if p == SCHEMA.location else None
             fact(section, p, o, verb + r.label(o) + (f", {r.label(country)}" if country is not None else ""), o)
+    lines += _programme_lines(r, node)
+    if (node, RDF.type, SCHEMA.EventSeries) in g:
+        lines += _edition_lines(r, node)
+    for series in sorted(g.subjects(CKG.seriesOf, node), key=str):
+        lines.append(Line("About", f"its meetings: {r.label(series)}", key_of(series),
+                          evidence=r.fact_evidence(series, CKG.seriesOf, node)))
+    for programme in sorted(g.objects(node, CKG.implements), key=str):
+        lines.append(_implementation_line(r, node, programme, "Programmes and plans"))
+    for handover in sorted({h for m in g.subjects(ORG.member, node) for p in (CKG.outgoingTenure, CKG.incomingTenure)
+                            for h in g.subjects(p, m)} | ({node} if (node, RDF.type, CKG.Handover) in g else set()), key=str):
+        lines.append(_handover_line(r, handover))
+    for said in sorted(set(g.subjects(SCHEMA.creator, node)) | set(g.subjects(SCHEMA.recordedAt, node))
+                       | ({node} if (node, RDF.type, CKG.AttributedStatement) in g else set()), key=str):
+        if (said, RDF.type, CKG.AttributedStatement) in g:
+            lines.append(_said_line(r, said))
     for child in sorted(g.subjects(ORG.subOrganizationOf, node), key=lambda n: r.label(n)):
         lines.append(Line("Units and bodies below", r.label(child), key_of(child),
                           evidence=r.fact_evidence(child, ORG.subOrganizationOf, node)))
     lines += membership_lines(r, node, as_member=True, at=at)
     lines += membership_lines(r, node, as_member=False, at=at)
-    if (node, RDF.type, SCHEMA.Event) in g:
+    if (node, RDF.type, SCHEMA.Event) in g and (node, RDF.type, CKG.Handover) not in g:
         lines += _event_lines(r, node)
     for assoc in sorted(g.subjects(PROV.agent, node), key=str):
         role = g.value(assoc, PROV.hadRole)
@@ -303,6 +371,8 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
         lines.append(Line("Attended", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
                           evidence=r.fact_evidence(event, SCHEMA.attendee, node)))
     for event in sorted(g.subjects(SCHEMA.organizer, node), key=lambda n: r.label(n)):
+        if (event, RDF.type, SCHEMA.EventSeries) in g:
+            continue  # a body's series of meetings: "About: its meetings"
         start, end = r.event_dates(event)
         lines.append(Line("Organized", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
                           evidence=r.fact_evidence(event, SCHEMA.organizer, node)))
@@ -310,10 +380,15 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
         meeting = g.value(election, SCHEMA.superEvent)
         when = g.value(election, SCHEMA.startDate)
         extra = (f" at {r.label(meeting)}" if meeting is not None else "") + (f" ({when})" if when is not None else "")
+        extra += "".join(f"; nominated by {r.label(n)}" for n in sorted(g.objects(election, CKG.nominatedBy), key=str))
+        extra += "".join(f"; elected by {r.label(b)}" for b in g.objects(election, CKG.electedBy))
         lines.append(Line("Elections", r.label(election) + extra, key_of(election),
                           str(when) if when is not None else None, evidence=r.evidence_of(election)))
     for event in sorted(g.subjects(SCHEMA.about, node), key=lambda n: r.label(n)):
-        lines.append(Line("Discussed at", r.label(event), key_of(event), evidence=r.fact_evidence(event, SCHEMA.about, node)))
+        if (event, RDF.type, CKG.AttributedStatement) in g:
+            continue
+        lines.append(Line("Discussed at" if (event, RDF.type, SCHEMA.Event) in g else "Subject of", r.label(event),
+                          key_of(event), evidence=r.fact_evidence(event, SCHEMA.about, node)))
     for outcome in sorted(g.subjects(CKG.outcomeObject, node), key=str):
         of = g.value(outcome, CKG.outcomeOf)
         action = g.value(outcome, CKG.action)
@@ -323,6 +398,73 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
 
 
 PLANNED = "Planned roles (not stated as played)"
+DERIVED_ROLES = "Derived roles (not stated)"
+
+
+def _edition_lines(r: _Reader, series: Node) -> list[Line]:
+    """The numbered meetings or editions of a series, in order, with their dates and status."""
+    g = r.g
+    out = []
+    editions = [e for e in g.subjects(SCHEMA.superEvent, series) if (e, RDF.type, CKG.Phase) not in g]
+    for e in sorted(editions, key=lambda n: (int(str(g.value(n, SCHEMA.position) or 0)), str(n))):
+        start, end = r.event_dates(e)
+        pos = g.value(e, SCHEMA.position)
+        status = "; ".join(modality_word(m) for m in g.objects(e, CKG.modality))
+        text = (f"No. {pos}: " if pos is not None else "") + f"{r.label(e)} ({_span(start, end)}" + \
+            (f"; {status}" if status else "") + ")"
+        out.append(Line("Editions and meetings", text, key_of(e), start, end,
+                        evidence=r.fact_evidence(e, SCHEMA.superEvent, series)))
+    return out
+
+
+def _programme_lines(r: _Reader, p: Node) -> list[Line]:
+    """A programme's, strategy's or plan's own period and status."""
+    g = r.g
+    out = []
+    for period in g.objects(p, CKG.period):
+        start = r.instant(g.value(period, TIME.hasBeginning))
+        end = r.instant(g.value(period, TIME.hasEnd))
+        out.append(Line("Programmes and plans", f"period: {_span(start, end)}", None, start, end,
+                        evidence=r.fact_evidence(p, CKG.period, period)))
+    for modality in g.objects(p, CKG.modality):
+        out.append(Line("Programmes and plans", f"status: {modality_word(modality)} (not stated as in force)",
+                        evidence=r.fact_evidence(p, CKG.modality, modality)))
+    for body in sorted(g.subjects(CKG.implements, p), key=str):
+        out.append(_implementation_line(r, body, p, "Programmes and plans", of_programme=True))
+    return out
+
+
+def _implementation_line(r: _Reader, body: Node, programme: Node, section: str, of_programme: bool = False) -> Line:
+    """"implemented by X (attested 2024-11-20)": a body carries out a programme as of its source's date."""
+    evidence = r.fact_evidence(body, CKG.implements, programme)
+    attested = sorted({e.published for e in evidence if e.published})
+    when = f" (attested {', '.join(attested)})" if attested else ""
+    text = f"implemented by {r.label(body)}{when}" if of_programme else f"implements {r.label(programme)}{when}"
+    return Line(section, text, key_of(programme if not of_programme else body), evidence=evidence,
+                basis=r.fact_basis(body, CKG.implements, programme))
+
+
+def _handover_line(r: _Reader, h: Node) -> Line:
+    g = r.g
+    out_m, in_m = g.value(h, CKG.outgoingTenure), g.value(h, CKG.incomingTenure)
+    role, body = g.value(in_m, ORG.role), g.value(in_m, ORG.organization)
+    when = g.value(h, SCHEMA.startDate)
+    where = g.value(h, SCHEMA.location)
+    detail = "; ".join(x for x in (str(when) if when is not None else "date unknown",
+                                   r.label(where) if where is not None else "") if x)
+    text = (f"{r.label(role)}, {r.label(body)}: {r.label(g.value(out_m, ORG.member))} handed over to "
+            f"{r.label(g.value(in_m, ORG.member))} ({detail})")
+    return Line("Handovers", text, key_of(h), str(when) if when is not None else None,
+                str(when) if when is not None else None, evidence=r.evidence_of(h), basis=r.basis(h))
+
+
+def _said_line(r: _Reader, said: Node) -> Line:
+    g = r.g
+    verb = str(g.value(said, CKG.speechVerb) or "said").replace("-", " ")
+    at = g.value(said, SCHEMA.recordedAt)
+    where = f" (at {r.label(at)})" if at is not None else ""
+    text = f"{r.label(g.value(said, SCHEMA.creator))} {verb}: “{g.value(said, SCHEMA.text)}”{where} — the speaker's words, not a fact of the graph"
+    return Line("Said", text, key_of(said), evidence=r.evidence_of(said), basis=r.basis(said))
 
 
 def modality_word(modality: Node) -> str:
@@ -366,6 +508,15 @@ def _event_lines(r: _Reader, e: Node) -> list[Line]:
     for modality in g.objects(e, CKG.modality):
         out.append(Line("Event", f"status: {modality_word(modality)} (not stated as having taken place)",
                         evidence=r.fact_evidence(e, CKG.modality, modality)))
+    for platform in g.objects(e, CKG.platform):
+        out.append(Line("Event", f"platform: {r.label(platform)}", key_of(platform),
+                        evidence=r.fact_evidence(e, CKG.platform, platform)))
+    for topic in sorted(g.objects(e, SCHEMA.about), key=lambda n: r.label(n)):
+        out.append(Line("Discussed", r.label(topic), key_of(topic), evidence=r.fact_evidence(e, SCHEMA.about, topic)))
+    for assoc in sorted(g.objects(e, CKG.derivedAssociation), key=str):
+        agent = g.value(assoc, PROV.agent)
+        out.append(Line(DERIVED_ROLES, f"{r.label(g.value(assoc, PROV.hadRole))}: {r.label(agent)}", key_of(agent),
+                        evidence=r.evidence_of(assoc), basis=r.basis(assoc)))
     for link, section in ((PROV.qualifiedAssociation, "Roles"), (CKG.plannedAssociation, PLANNED)):
         for assoc in sorted(g.objects(e, link), key=str):
             agent = g.value(assoc, PROV.agent)
@@ -445,20 +596,25 @@ def _numbering_gaps(r: _Reader, node: Node) -> list[str]:
         missing = missing_numbers(numbers)
         if not missing:
             continue
-        notes.append(f"{r.label(series)}: no meeting numbered {number_ranges(missing)} is recorded "
+        what = "edition" if (series, RDF.type, CKG.OperationSeries) in r.g else "meeting"
+        notes.append(f"{r.label(series)}: no {what} numbered {number_ranges(missing)} is recorded "
                      f"(the graph knows {', '.join(str(n) for n in sorted(numbers))})")
     return notes
 
 
 def _meetings_of(r: _Reader, node: Node) -> list[Node]:
+    """The meetings (or a series' operations) of a body or series: of the series it is, the series whose
+    meetings are its own (ckg:seriesOf), the series of the meetings it organizes, and those it organizes."""
     g = r.g
     series = {node} if (node, RDF.type, SCHEMA.EventSeries) in g else set()
+    series |= set(g.subjects(CKG.seriesOf, node))
     for event in g.subjects(SCHEMA.organizer, node):
         series |= set(g.objects(event, SCHEMA.superEvent))
+    kinds = (CKG.Meeting, CKG.Operation)
     meetings = set()
     for s in series:
         for m in g.subjects(SCHEMA.superEvent, s):
-            if (m, RDF.type, CKG.Meeting) in g:
+            if any((m, RDF.type, k) in g for k in kinds):
                 meetings.add(m)
     for m in g.subjects(SCHEMA.organizer, node):
         if (m, RDF.type, CKG.Meeting) in g:
@@ -492,7 +648,8 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
             line.section = "Chairs and vice-chairs"
             under = [mt for mt in meetings if (line.start or line.end) and _within(*r.event_dates(mt), line.start, line.end)]
             if under:
-                line.text += "; meetings in this term: " + ", ".join(r.label(mt) for mt in under)
+                line.text += "; meetings in this term: " + ", ".join(
+                    r.label(mt) + "".join(f" ({modality_word(m)})" for m in g.objects(mt, CKG.modality)) for mt in under)
         else:
             line.section = "Members and post holders"
         lines.append(line)
@@ -500,11 +657,19 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
         start, end = r.event_dates(mt)
         chairs = [r.label(g.value(a, PROV.agent)) for a in g.objects(mt, PROV.qualifiedAssociation)
                   if g.value(a, PROV.hadRole) == ID["role/chair"]]
+        chairs += [f"{r.label(g.value(a, PROV.agent))} ({r.basis(a)})" for a in g.objects(mt, CKG.derivedAssociation)
+                   if g.value(a, PROV.hadRole) == ID["role/chair"]]
         place = [("online" if (p, RDF.type, SCHEMA.VirtualLocation) in g else r.label(p)) for p in g.objects(mt, SCHEMA.location)]
-        detail = [_span(start, end)] + (place or []) + ([f"chaired by {', '.join(sorted(chairs))}"] if chairs else ["chair not recorded"])
+        operation = (mt, RDF.type, CKG.Operation) in g
+        detail = [_span(start, end)] + (place or []) + ([f"chaired by {', '.join(sorted(chairs))}"] if chairs else
+                                                        [] if operation else ["chair not recorded"])
         detail += [modality_word(m) for m in g.objects(mt, CKG.modality)]
         evidence = r.evidence_of(mt)
-        lines.append(Line("Meetings", f"{r.label(mt)} ({'; '.join(detail)})", key_of(mt), start, end, evidence=evidence))
+        lines.append(Line("Operations" if operation else "Meetings", f"{r.label(mt)} ({'; '.join(detail)})", key_of(mt),
+                          start, end, evidence=evidence))
+    for handover in sorted({h for m in g.subjects(ORG.organization, node) for h in g.subjects(CKG.incomingTenure, m)},
+                           key=str):
+        lines.append(_handover_line(r, handover))
     for founded in g.objects(node, SCHEMA.foundingDate):
         lines.append(Line("Founded", f"founded {founded}", None, str(founded), str(founded),
                           evidence=r.fact_evidence(node, SCHEMA.foundingDate, founded)))
@@ -562,7 +727,8 @@ def render(card: Card, fmt: str = "table", quotes: bool = False, raw: bool = Fal
                 when = f"{_span(line.start, line.end):<25} "
             status = f" [{line.status}{': ' + line.reason if line.reason and line.status != 'held' else ''}]" if line.status else ""
             label = f"{line.section}: " if card.kind == "timeline" else ""
-            put(prefix, line.text + status, lead=when + label)
+            basis = f" [{line.basis}]" if line.basis else ""
+            put(prefix, line.text + basis + status, lead=when + label)
             for head, sentences in _grouped(line.evidence):
                 put("    " if not md else "  - ", head)
                 if quotes:
@@ -579,7 +745,7 @@ def render(card: Card, fmt: str = "table", quotes: bool = False, raw: bool = Fal
     return "".join(terminal_lines(entry) + "\n" for entry in out)
 
 
-CSV_COLUMNS = ("entity", "section", "text", "target", "start", "end", "status", "source", "published", "quote")
+CSV_COLUMNS = ("entity", "section", "text", "target", "start", "end", "status", "basis", "source", "published", "quote")
 
 
 def _csv_rows(card: Card, quotes: bool) -> list[list[str]]:
@@ -588,7 +754,8 @@ def _csv_rows(card: Card, quotes: bool) -> list[list[str]]:
     for line in card.lines + card.undated:
         for ev in line.evidence or [Evidence("", "", None)]:
             rows.append([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
-                         line.status or "", ev.source, ev.published or "", (ev.quote or "") if quotes else ""])
+                         line.status or "", line.basis or "stated", ev.source, ev.published or "",
+                         (ev.quote or "") if quotes else ""])
     return rows
 
 

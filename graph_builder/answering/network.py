@@ -44,7 +44,7 @@ from rdflib import Graph, URIRef
 from graph_builder.answering.query import NamedQuery, all_queries, run
 from graph_builder.answering.temporal import Membership, Truth
 from graph_builder.errors import QueryError
-from graph_builder.iris import key_of
+from graph_builder.iris import key_of, local_name
 from graph_builder.loading.dates import PartialDate, parse_date
 
 KINDS = ("membership", "structure", "participation", "chairs")
@@ -66,8 +66,15 @@ CHAIR_ROLES = {"role/chair": "chair", "role/vice-chair": "vice-chair"}
 # The few words the networks add to edge labels, by language (English otherwise).
 WORDS = {
     "ru": {"part of": "входит в", "reports to": "подотчётен", "meeting of": "заседание серии", "from": "с",
-           "until": "по", "attested": "упомянуто", "dates unknown": "даты неизвестны", "participant": "участник"},
+           "until": "по", "attested": "упомянуто", "dates unknown": "даты неизвестны", "participant": "участник",
+           "planned": "планируется", "invited": "приглашён", "announced": "объявлено", "cancelled": "отменено",
+           "scheduled": "запланировано", "postponed": "перенесено", "derived": "выведено"},
 }
+
+
+def modality_word(modality: object) -> str:
+    """ckg:Planned -> "planned" (a row's modality IRI as the word the drawings show)."""
+    return local_name(str(modality)).lower()
 
 
 def word(text: str, lang: str) -> str:
@@ -242,10 +249,18 @@ def _participation(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
         role = key_of(row["role"]) if row["role"] is not None else ""
         relation = CHAIR_ROLES.get(role, "participant" if role in ("", "role/participant") else "other-role")
         role_label = b.role_label(role) if role else word("participant", b.lang)
+        planned = modality_word(row["planned"]) if row["planned"] is not None else ""
+        if planned:  # planned, invited, announced or cancelled: not a role played
+            relation, role_label = "planned", f"{role_label} ({word(planned, b.lang)})"
         b.node(meeting, date=start or "")
+        if row["meetingStatus"] is not None and not b.nodes[meeting].get("status"):  # not held (yet): said on the node
+            status = modality_word(row["meetingStatus"])
+            b.nodes[meeting]["status"] = status
+            b.nodes[meeting]["label"] += f" ({word(status, b.lang)})"
         b.node(who)
-        b.edge(who, meeting, role or "attendee", relation=relation, role=role, role_label=role_label,
-               label=role_label, begin=start or "", end=str(row["end"]) if row["end"] is not None else "")
+        b.edge(who, meeting, (f"{planned}-" if planned else "") + (role or "attendee"), relation=relation, role=role,
+               role_label=role_label, label=role_label, begin=start or "",
+               end=str(row["end"]) if row["end"] is not None else "", status=planned)
         if row["series"] is not None:
             series = b.node(key_of(row["series"]))
             b.edge(meeting, series, "in-series", relation="in-series", label=word("meeting of", b.lang))
@@ -274,8 +289,12 @@ def _chairs(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
             holder, role = key_of(row["holder"]), key_of(row["role"])
             b.node(holder)
             label = b.role_label(role)
-            b.edge(holder, meeting, role, relation=f"{CHAIR_ROLES[role]}-of-meeting", role=role, role_label=label,
-                   label=f"{label} ({start})" if start else label, begin=start or "", end=start or "")
+            derived = row["derived"] is not None
+            shown = f"{label} ({start})" if start else label
+            b.edge(holder, meeting, ("derived-" if derived else "") + role,
+                   relation=f"{CHAIR_ROLES[role]}-of-meeting" + ("-derived" if derived else ""), role=role,
+                   role_label=label, label=shown + (f" ({word('derived', b.lang)})" if derived else ""),
+                   begin=start or "", end=start or "", status="derived" if derived else "")
     _holding_edges(b, terms, at, lambda role: f"{CHAIR_ROLES.get(role, 'chair')}-term")
 
 

@@ -48,7 +48,7 @@ from graph_builder.iris import key_of, local_name
 from graph_builder.namespaces import CKG, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SH, SKOS, TIME
 
 PREFERRED_PREDICATES = (RDFS.label, SKOS.prefLabel, FOAF.name, SCHEMA.name)
-ALIAS_PREDICATES = (SKOS.altLabel,)
+ALIAS_PREDICATES = (SKOS.altLabel, SKOS.hiddenLabel)  # hiddenLabel: an edition number written the other way (III / 3)
 CODE_PREDICATES = (SKOS.notation,)
 # The names ambiguous_names() compares: those a curator writes.
 CURATED_NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)

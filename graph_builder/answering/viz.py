@@ -66,6 +66,9 @@ EDGE_STYLES = {  # relation: (colour, line style, width, legend text)
     "vice-chair-term": ("#ff9896", "solid", 4, "vice-chair term"),
     "chair-of-meeting": ("#d62728", "solid", 3, "chaired the meeting"),
     "vice-chair-of-meeting": ("#ff9896", "solid", 3, "vice-chaired the meeting"),
+    "chair-of-meeting-derived": ("#d62728", "dashed", 2, "chair derived from a term (not stated)"),
+    "vice-chair-of-meeting-derived": ("#ff9896", "dashed", 2, "vice-chair derived from a term (not stated)"),
+    "planned": ("#7f7f7f", "dotted", 2, "planned, invited or announced (not stated as done)"),
 }
 TITLES = {
     "membership": "Membership network: bodies and their members",
@@ -360,8 +363,8 @@ def figure(net: nx.MultiDiGraph, kind: str, fmt: str) -> bytes:
             nx.draw_networkx_edge_labels(net, pos, edge_labels=edge_labels, font_size=6, font_family="DejaVu Sans",
                                          ax=ax, rotate=False)
         handles: list[Any] = [Patch(color=NODE_COLORS.get(k, "#999999"), label=KIND_NAMES.get(k, k)) for k in kinds]
-        handles += [Line2D([0], [0], color=EDGE_STYLES.get(r, ("#999",))[0], lw=2, label=EDGE_STYLES.get(r, ("", "", 0, r))[3])
-                    for r in relations]
+        styles = {r: EDGE_STYLES.get(r, ("#999999", "solid", 1, r)) for r in relations}
+        handles += [Line2D([0], [0], color=styles[r][0], lw=2, ls=styles[r][1], label=styles[r][3]) for r in relations]
         if any(a["uncertain"] for _, _, a in net.edges(data=True)):
             handles.append(Line2D([0], [0], color="#666666", lw=2, ls="dashed", label="cannot tell (as of the date)"))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
