@@ -21,6 +21,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "tests" / "seed_facts"
 BUNDLED_FACTS = ROOT / "facts"
+ARTICLES = ROOT / "tests" / "articles"  # invented articles (fictional bodies and people), one folder each
+
+
+def with_articles(folder: Path, base: Path, articles: list[str]) -> Path:
+    """A copy of the facts folder ``base`` at ``folder`` with the invented articles added (a change to facts only)."""
+    import shutil
+
+    shutil.copytree(base, folder)
+    for article in articles:
+        for part in ("sources", "texts", "entities"):
+            for path in sorted((ARTICLES / article / part).iterdir()):
+                shutil.copy2(path, folder / part / path.name)
+    return folder
 os.environ["CUSTOMS_KG_FACTS"] = str(FACTS)
 # Every run of the suite starts with empty incremental caches of its own (never the user's ~/.cache).
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="customs-kg-test-cache-")
@@ -142,3 +155,16 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
     """Run the CLI as a user would, in a subprocess."""
     return subprocess.run([sys.executable, "-m", "graph_builder", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, timeout=timeout, env=cli_env())
+
+
+def query_rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
+    """The rows of named query ``name`` over a facts folder, through the command line (CSV)."""
+    import csv
+    import io
+
+    args = ["query", name, "--facts", str(facts), "-f", "csv"]
+    for key, value in params.items():
+        args += ["-p", f"{key}={value}"]
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    return list(csv.DictReader(io.StringIO(proc.stdout)))

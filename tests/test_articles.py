@@ -7,27 +7,19 @@ meeting whose chair it does state, an observer, and a post handed over on one da
 
 from __future__ import annotations
 
-import csv
-import io
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_FACTS, ROOT, run_cli
+from conftest import BUNDLED_FACTS, query_rows, run_cli, with_articles
 
-ARTICLES = ROOT / "tests" / "articles"
+
 SOURCE = "inland-waters-2025-06-04-6th-meeting"
 
 
 def with_article(tmp_path_factory, article: str) -> Path:
     """A copy of the bundled facts with an invented article added (a change to facts/ only)."""
-    folder = tmp_path_factory.mktemp(article) / "facts"
-    shutil.copytree(BUNDLED_FACTS, folder)
-    for part in ("sources", "texts", "entities"):
-        for path in (ARTICLES / article / part).iterdir():
-            shutil.copy2(path, folder / part / path.name)
-    return folder
+    return with_articles(tmp_path_factory.mktemp(article) / "facts", BUNDLED_FACTS, [article])
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +27,7 @@ def facts(tmp_path_factory) -> Path:
     return with_article(tmp_path_factory, "inland-waters")
 
 
-def rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
-    args = ["query", name, "--facts", str(facts), "-f", "csv"]
-    for key, value in params.items():
-        args += ["-p", f"{key}={value}"]
-    proc = run_cli(*args)
-    assert proc.returncode == 0, proc.stderr
-    return list(csv.DictReader(io.StringIO(proc.stdout)))
+rows = query_rows
 
 
 def test_the_article_builds_valid(facts, tmp_path):

@@ -353,9 +353,9 @@ def test_show_csv_neutralises_and_raw_keeps(card_data):
     proc = run_cli("show", "person-x", "--quotes", "--data", str(card_data), "-f", "csv")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (
-        "entity,section,text,target,start,end,status,source,published,quote\n"
+        "entity,section,text,target,start,end,status,basis,source,published,quote\n"
         "person-x,Memberships and posts,\"Chair, Evil \x1b]0;owned\x07Body (attested 2021-02-12)\",evil-body,,,,"
-        "src,2021-02-12,\"'-1 First line.\nSecond \u202eline.\"\n")
+        "stated,src,2021-02-12,\"'-1 First line.\nSecond \u202eline.\"\n")
     raw = run_cli("show", "person-x", "--quotes", "--data", str(card_data), "-f", "csv", "--raw")
     assert raw.returncode == 0, raw.stderr
     assert raw.stdout == proc.stdout.replace("\"'-1 First", "\"-1 First")

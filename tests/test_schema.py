@@ -21,7 +21,7 @@ from graph_builder.loading.facts import load_facts
 from graph_builder.loading.schema import KINDS, SCHEMA_VERSION, FieldType, Written, docs_table
 from graph_builder.namespaces import CKGSH, SH
 
-from conftest import FACTS, ROOT
+from conftest import ARTICLES, FACTS, ROOT, with_articles
 
 SHAPES = ROOT / "shapes" / "customs-shapes.ttl"
 
@@ -65,10 +65,12 @@ def test_every_field_is_well_declared():
 
 
 @pytest.fixture(scope="module")
-def seed():
+def seed(tmp_path_factory):
+    """The seed facts with every invented article: together they state every kind."""
     from graph_builder.pipeline import build_graph
 
-    facts, built = build_graph(FACTS)
+    articles = sorted(p.name for p in ARTICLES.iterdir() if p.is_dir())
+    facts, built = build_graph(with_articles(tmp_path_factory.mktemp("kinds") / "facts", FACTS, articles))
     return facts, built.merged_graph()
 
 

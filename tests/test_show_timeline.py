@@ -148,7 +148,8 @@ def test_show_formats_for_pipes(fmt):
     elif fmt in ("csv", "tsv"):
         rows = list(csv.reader(io.StringIO(out), delimiter="," if fmt == "csv" else "\t"))
         assert rows[0][:3] == ["entity", "section", "text"]
-        assert any(r[2] == "founded 2001-09-13" and r[8] == "2021-02-12" for r in rows[1:])
+        published = rows[0].index("published")
+        assert any(r[2] == "founded 2001-09-13" and r[published] == "2021-02-12" for r in rows[1:])
     else:
         assert out.startswith("# Regional Intelligence Liaison Office for the Commonwealth of Independent States  [rilo-cis]")
         assert "## Part of (up to the top)" in out
