@@ -78,9 +78,11 @@ _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+((?:[A-Z][\w’'\-]*\.?\s?){1
 _NAME_BEFORE_POST = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+){1,2}),\s+")
 _HELD = re.compile(r"\b(was held|were held|held (?:its|their|the)|took place|has taken place|met|was hosted|hosted|was conducted|"
                    r"was organized|was organised|gathered|convened|was attended|participated|took part)\b", re.I)
-_PLANNED = (("scheduled", re.compile(r"\b(is|are) scheduled (to|for)\b|\bwill take place\b", re.I)),
-            ("planned", re.compile(r"\bwill be held\b|\b(is|are) planned (to|for)\b|\bis to be held\b|"
-                                   r"\bwill meet\b", re.I)),
+_FUTURE = re.compile(r"\bwill (?:be held|take place|meet|be approved|be adopted|be considered)\b|\bis to be held\b",
+                     re.I)
+_PLANNED = (("scheduled", re.compile(r"\b(is|are) scheduled (to|for)\b", re.I)),
+            ("planned", re.compile(r"\b(is|are) planned (to|for)\b|\b(is|are) to be held\b", re.I)),
+            ("planned", _FUTURE),  # "scheduled" instead when the text gives its day or month
             ("postponed", re.compile(r"\b(was|has been|were) postponed\b", re.I)),
             ("cancelled", re.compile(r"\b(was|has been|were) cancell?ed\b", re.I)))
 _ATTENDANCE = (("mixed", re.compile(r"\bhybrid\b|\bmixed format\b|\bboth in person and online\b", re.I)),
@@ -147,6 +149,7 @@ class Mention:
     key: str
     type: str
     how: str  # "name" (its English name), "alias" (any other name), "misspelt" (fuzzy), "new" (a candidate)
+    name: str = ""  # a candidate's name, when it is not the text as read ("Matrix" for "«Matrix» project")
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,7 @@ class Meeting:
     start: int
     end: int
     new: NewEntity | None
+    new_series: NewEntity | None = None
 
 
 def numbered_meetings(sentence: str, index: NameIndex, known: Sequence[Mention]) -> list[Meeting]:
@@ -377,10 +381,24 @@ def numbered_meetings(sentence: str, index: NameIndex, known: Sequence[Mention])
         if len(named) == 1:
             out.append(Meeting(named[0], number, series or index.series_of.get(named[0]), text, m.start(), end, None))
             continue
+        new_series = None
+        if series is None and (tail is not None or len(before) >= 2):
+            new_series = _new_series(phrase, word.group(1), tail.group(1) if tail else None)
+            series = new_series.key
         key = f"{series.removesuffix('s')}-{number}" if series else slug(re.sub(r"^the\s+", "", text, flags=re.I))
         kind = "Session" if word.group(1).lower() == "session" else "Meeting"
-        out.append(Meeting(key, number, series, text, m.start(), end, NewEntity(key, kind, text)))
+        out.append(Meeting(key, number, series, text, m.start(), end, NewEntity(key, kind, text), new_series))
     return out
+
+
+def _new_series(phrase: str, word: str, body: str | None) -> NewEntity:
+    """A candidate meeting series for a numbered meeting of no known series: "the 41st session of the WCO
+    Enforcement Committee (EC)" is one of the "Session of the WCO Enforcement Committee"."""
+    phrase = _ACRONYM.sub("", phrase).strip()
+    if body is not None:
+        body = _ACRONYM.sub("", phrase.split(" of ", 1)[1]).strip().removeprefix("the ").strip()
+        return NewEntity(f"{slug(body)}-{word.lower()}s", "MeetingSeries", f"{word.capitalize()} of the {body}")
+    return NewEntity(f"{slug(phrase)}s", "MeetingSeries", phrase)
 
 
 def _series(phrase: str, index: NameIndex) -> str | None:
@@ -445,7 +463,7 @@ def _quoted_things(sentence: str, index: NameIndex, taken: Sequence[Mention]) ->
         key = slug(m.group(2)) if kind == "Operation" and m.group(1) else slug(text)
         if kind == "Operation" and not key.startswith("operation"):
             key = "operation-" + key
-        out.append(Mention(m.start(2) - 1, m.end(), text, key, kind, "new"))
+        out.append(Mention(m.start(2) - 1, m.end(), text, key, kind, "new", m.group(2).strip()))
     return out
 
 
@@ -463,7 +481,7 @@ _TYPE_WORDS = {
 }
 _LEADING = {"the", "in", "on", "during", "as", "at", "this", "these", "a", "an", "its", "their", "for", "by", "with",
             "from", "after", "before", "following"}
-_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9\-]{1,9})\)")
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9\-]{0,9}(?: [A-Z][A-Z0-9\-]{1,9})?)\)")
 
 
 def _phrases(sentence: str) -> list[tuple[int, int]]:
@@ -519,18 +537,21 @@ class _Drafter:
         self.current: Meeting | None = None
         self.new: dict[str, NewEntity] = {}
         self.seen: set[str] = set()  # what was proposed already, so each reading is proposed once
-        self.numbered: dict[int, str] = {}  # candidate meetings without a known series, by number
+        self.numbered: dict[int, tuple[str, str | None]] = {}
+        self.aliased: set[tuple[str, str]] = set()
+        self.subject: Mention | None = None  # the body the last sentence was about, for "It ..."  # candidate meetings without a known series, by number
         self.names: dict[str, Mention] = {}  # candidate new entities by folded name (persons also by surname)
 
     def sentence(self, sentence: str) -> list[Proposal]:
         known = mentions(sentence, self.index)
         meetings = numbered_meetings(sentence, self.index, known)
         for meeting in meetings:
-            if meeting.new is not None and meeting.series is None:
-                first = self.numbered.setdefault(meeting.number, meeting.key)
-                meeting.key = first
-                meeting.new = NewEntity(first, meeting.new.type, self.new[first].name if first in self.new
-                                        else meeting.new.name)
+            if meeting.new is not None and (meeting.series is None or meeting.new_series is not None):
+                first, series = self.numbered.setdefault(meeting.number, (meeting.key, meeting.series))
+                meeting.key, meeting.series = first, series  # one article, one meeting of that number
+                meeting.new = NewEntity(first, meeting.new.type, meeting.new.name)
+                if meeting.new_series is not None and series is not None:
+                    self.new.setdefault(series, NewEntity(series, "MeetingSeries", meeting.new_series.name))
         inner = [k for k in known if any(m.start <= k.start < m.end for m in meetings)]
         known = [k for k in known if k not in inner]
         known += self._seen_before(sentence, known + inner, meetings)
@@ -540,7 +561,7 @@ class _Drafter:
         known = [k for k in known if not any(n.start <= k.start and k.end <= n.end for n in named)]
         agents = sorted(known + people + things + named, key=lambda x: x.start)
         for mention in people + things + named:
-            self.new.setdefault(mention.key, NewEntity(mention.key, mention.type, mention.text.strip("«»“”\"")))
+            self.new.setdefault(mention.key, NewEntity(mention.key, mention.type, mention.name or mention.text))
             self.names.setdefault(fold(mention.text), mention)
             if mention.type == "Person":
                 self.names.setdefault(fold(mention.text.split()[-1]), mention)
@@ -549,7 +570,8 @@ class _Drafter:
                 self.new[meeting.key] = meeting.new  # the fullest name the text gives it
             elif meeting.new is not None:
                 self.new.setdefault(meeting.key, meeting.new)
-        read_dates = dates(sentence)
+        read_dates = [d for d in dates(sentence) if not any(a.start <= d.start < a.end for a in agents)
+                      and not any(m.start <= d.start < m.end for m in meetings)]
         out: list[Proposal] = []
         event = self._event(sentence, meetings, agents, read_dates)
         if event is not None:
@@ -593,6 +615,10 @@ class _Drafter:
             text = sentence[start:end]
             if not text or any(m.start < end and start < m.end for m in meetings):
                 continue
+            if common is not None and common.group(1) in ("network", "platform", "system", "database") and \
+                    not any(t.start <= start and end <= t.end for t in taken):
+                out.append(Mention(start, end, text, slug(text), "InformationPlatform", "new"))
+                continue  # "the CEN network": a network of computers, not a body
             if any(t.start <= start and end <= t.end for t in taken):
                 continue
             kind = _type_of(text)
@@ -652,9 +678,8 @@ class _Drafter:
                 fields["series"] = meeting.series
             fields["number"] = meeting.number
         if meetings and meeting in meetings:
-            body = next((key for m in re.finditer(r"\s+of\s+(?:the\s+)?", meeting.text)
-                         if (key := self._org_named(_ACRONYM.sub("", meeting.text[m.end():]).strip(), meeting.key))),
-                        None)
+            of = re.search(r"\s+of\s+(?:the\s+)?", meeting.text)
+            body = self._org_named(_ACRONYM.sub("", meeting.text[of.end():]).strip(), meeting.key) if of else None
             if body is not None:  # "the 9th Meeting of the X": X organized it
                 fields["organizer"] = [body]
         if follows and meetings and self.current is not None and self.current.key != meeting.key \
@@ -663,6 +688,9 @@ class _Drafter:
             read.append(follows.group())
         status = next(((s, p.search(sentence)) for s, p in _PLANNED if p.search(sentence)), None)
         event_dates = [d for d in read_dates if d.form != "period" and not _FOUNDED.search(sentence[:d.start][-30:])]
+        if status is not None and status[1] is not None and status[1].re is _FUTURE and \
+                any(len(d.first) >= 7 for d in event_dates):
+            status = ("scheduled", status[1])  # "will be held ... on 14 October 2025": a date is set
         if event_dates and (held or status or meetings):
             d = event_dates[0]
             if d.first == d.last and len(d.first) == 10:
@@ -671,7 +699,7 @@ class _Drafter:
                 fields["start"], fields["end"] = d.first, d.last
             read.append(d.text)
         places = [a for a in agents if a.type in ("City", "Country") and (held or meetings or status)
-                  and re.search(r"(?:^|\b(?:held|place|met|hosted|meeting|session|,))\s*(?:\w+\s+){0,4}(?:in|at)"
+                  and re.search(r"(?:^|\b(?:held|place|met|hosted|meeting|session))\s*(?:\w+\s+){0,4}(?:in|at)"
                                 r"\s+(?:its\s+\w+\s+in\s+)?$", sentence[:a.start], re.I)]
         cities = [p for p in places if p.type == "City"] or places
         if not cities and (held or meetings):
@@ -731,12 +759,21 @@ class _Drafter:
         attendees = self._attendees(sentence, agents, roles, meeting)
         if attendees:
             fields["attendees"] = attendees
+        counted = re.search(r"\b(?<![.,\-–])(\d{1,3})\s+(?:of\s+\d{1,3}\s+)?([A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|of|the))*)",
+                            sentence) if _PARTICIPATION.search(sentence) or held else None
+        if counted is not None and not any(d.start <= counted.start() < d.end for d in read_dates):
+            what = re.sub(r"(?:\s+(?:of|the))+$", "", counted.group(2))
+            stated: list[dict[str, Scalar]] = [{"count": int(counted.group(1)), "of": what}]
+            fields["stated_counts"] = stated
+            read.append(counted.group())
         outcomes = self._outcomes(sentence, agents)
         if outcomes:
             records: list[dict[str, Scalar]] = [{"action": action, "object": obj.key} for action, obj in outcomes]
             fields["outcomes"] = records
             read += [obj.text for _action, obj in outcomes]
-        topics = [a.key for a in agents if a.type in THING_TYPES | {"Operation"} and a.key != meeting.key]
+        made = {obj.key for _action, obj in outcomes}
+        topics = [a.key for a in agents if a.type in THING_TYPES | {"Operation"} and a.key != meeting.key
+                  and a.key not in made]
         if topics and (_TOPIC.search(sentence) or meetings):
             fields["about"] = sorted(set(topics), key=topics.index)
             read += [a.text for a in agents if a.key in topics]
@@ -770,6 +807,13 @@ class _Drafter:
     def _new_city(self, sentence: str, agents: list[Mention]) -> Mention | None:
         """A town the text names where a meeting was held and no known name covers: "In Kazan, the 24th
         meeting ...", "in Sochi, Russian Federation": a candidate new City."""
+        hq = re.search(r"\b(?:headquarters|seat|head office) in ([A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)\b", sentence, re.I)
+        if hq is not None and not any(a.start <= hq.start(1) < a.end for a in agents):
+            city = Mention(hq.start(1), hq.end(1), hq.group(1), slug(hq.group(1)), "City", "new")
+            self.new.setdefault(city.key, NewEntity(city.key, "City", city.text))
+            agents.append(city)
+            agents.sort(key=lambda x: x.start)
+            return city
         for m in re.finditer(r"(?:^|\b)[Ii]n ([A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?),", sentence):
             if m.group(1).lower() in _MONTHS or any(a.start <= m.start(1) < a.end for a in agents):
                 continue
@@ -914,8 +958,9 @@ class _Drafter:
         when = next((d for d in read_dates if d.start == found.end()), None)
         org = next((a for a in reversed(agents) if a.end <= found.start() and a.type in ORG_TYPES | THING_TYPES),
                    None)
-        if when is None or org is None or when.first != when.last:
-            return []
+        if when is None or org is None or when.first != when.last or not re.fullmatch(
+                r"(?:\s*\([^()]*\))?(?:,[^,]*,)?\s*(?:(?:was|were|is|has been)\s+)?", sentence[org.end:found.start()]):
+            return []  # "The WCO EC was established": not the WCO
         return [Proposal("founded", "", {"org": org.key, "date": when.first},
                          [sentence[org.start:org.end], sentence[found.start():when.end]])]
 
@@ -973,12 +1018,12 @@ class _Drafter:
         for a in agents:
             text = re.sub(r"['’]s$", "", a.text)
             if a.how in ("alias", "misspelt") and (a.key, text) not in self.index.stated_aliases \
-                    and a.type not in ("Country", "City") and text != self.index.english.get(a.key):
+                    and a.type != "City" and text != self.index.english.get(a.key):
                 out.append(Proposal("alias", "", {"entity": a.key, "text": text, "lang": "en"},
                                     [text + (" (a misspelling?)" if a.how == "misspelt" else "")]))
-            if a.how == "new" and a.type not in ("City", "Country", "Person") and not _ACRONYM.search(a.text) and \
-                    self.new.get(a.key, NewEntity("", "", "")).name == a.text:
-                name = _ACRONYM.sub("", text).replace("  ", " ").strip()
+            if a.how == "new" and (a.type in ORG_TYPES or "«" in a.text) and (a.key, "new") not in self.aliased:
+                self.aliased.add((a.key, "new"))  # a new body's name as the source writes it, once
+                name = " ".join(_ACRONYM.sub("", text).split())
                 out.append(Proposal("alias", "", {"entity": a.key, "text": name, "lang": "en"}, [a.text]))
             for acronym in _ACRONYM.finditer(sentence[a.start:a.end + 12]):
                 if a.start + acronym.start() > a.end + 1:
@@ -1034,7 +1079,10 @@ class _Drafter:
         part = re.search(r"\b(?:is|are|was|as)\s+(?:\w+\s+)?(?:a\s+)?(?:part|unit|(?:working\s+)?body|division)\s+of\s+"
                          r"(?:the\s+)?", sentence)
         if part is not None:
-            unit = next((a for a in reversed(agents) if a.end <= part.start() and a.type in ORG_TYPES), None)
+            subject = next((a for a in agents if a.type in ORG_TYPES and re.fullmatch(r"(?:the\s+)?", sentence[:a.start],
+                                                                                        re.I)), None)
+            unit = subject or next((a for a in reversed(agents) if a.end <= part.start() and a.type in ORG_TYPES),
+                                   None)
             parent = next((a for a in agents if a.start == part.end() and a.type in ORG_TYPES), None)
             if unit is not None and parent is not None and unit.key != parent.key:
                 out.append(Proposal("part_of", "", {"unit": unit.key, "parent": parent.key},
@@ -1046,7 +1094,40 @@ class _Drafter:
             if body is not None and place is not None:
                 out.append(Proposal("located", "", {"entity": body.key, "place": place.key},
                                     [sentence[hq.start():place.end]]))
-        return out + self._members(sentence, agents)
+        return out + self._members(sentence, agents) + self._reporting(sentence, agents)
+
+    def _reporting(self, sentence: str, agents: list[Mention]) -> list[Proposal]:
+        """"X operates under the direction of Y and Z with the administrative support of W": X reports to Y and Z
+        and is supported by W ("It" is the subject of the sentence before)."""
+        subject = next((a for a in agents if a.type in ORG_TYPES and re.fullmatch(r"(?:the\s+)?", sentence[:a.start],
+                                                                                   re.I)
+                        and not re.match(r"\s+[A-Z]", sentence[a.end:])), None)  # "The WCO EC": not the WCO
+        if subject is None and re.match(r"It\b", sentence):
+            subject = self.subject
+        if subject is not None:
+            self.subject = subject
+        out: list[Proposal] = []
+        clauses = (("reports_to", "to", r"\bunder the (?:direction|authority|guidance|supervision) of\b|\breports to\b|"
+                                          r"\baccountable to\b"),
+                   ("supported_by", "by", r"\bwith the (?:administrative |secretarial )?support of\b|"
+                                          r"\b(?:administratively )?supported by\b"))
+        for kind, field_name, pattern in clauses:
+            found = re.search(pattern, sentence)
+            if found is None or subject is None:
+                continue
+            stop = re.search(r"\bwith\b|[;.]", sentence[found.end():])
+            end = found.end() + (stop.start() if stop else len(sentence))
+            for a in agents:
+                if found.end() <= a.start < end and a.type in ORG_TYPES and a.key != subject.key:
+                    out.append(Proposal(kind, "", {"org": subject.key, field_name: a.key},
+                                        [sentence[found.start():a.end]]))
+        part = re.match(r"It is (?:a|an|the)\s+(?:\w+\s+){0,2}(?:body|unit|part|organ) of (?:the\s+)?", sentence)
+        if part is not None and subject is not None:
+            parent = next((a for a in agents if a.start == part.end() and a.type in ORG_TYPES), None)
+            if parent is not None and parent.key != subject.key:
+                out.append(Proposal("part_of", "", {"unit": subject.key, "parent": parent.key},
+                                    [sentence[:parent.end]]))
+        return out
 
     def _members(self, sentence: str, agents: list[Mention]) -> list[Proposal]:
         """"X (officially) includes national contact points of the customs services of A, B and C": each is a
