@@ -14,7 +14,8 @@ attendee, role, topic, organizer, quantity bound; a membership's member,
 body and post, with its start and end; an election's kind, post, body and
 candidate, with its meeting or date; a mapping claim as a whole). A date
 ``date: D`` counts as start D and end D. A new entity the draft names is the
-curated one when their names agree (rapidfuzz ratio of the folded names at
+curated one when they are of the same kind (event, series, person, place,
+thing or body) and their names agree (rapidfuzz ratio of the folded names at
 least 90, against the left-out entity's names and the aliases its source
 states); keys of memberships and elections are not compared. Recall: curated
 facts proposed; precision: proposed facts curated; over all five sources.
@@ -143,9 +144,10 @@ def referenced(claims: list[dict[str, object]]) -> set[str]:
     return out
 
 
-def leave_out(facts: Path, work: Path, source_file: Path) -> tuple[Path, dict[str, list[str]], str, dict[str, object]]:
+def leave_out(facts: Path, work: Path, source_file: Path) -> tuple[Path, dict[str, list[str]], dict[str, str], str,
+                                                                  dict[str, object]]:
     """A copy of ``facts`` without ``source_file`` and the entities only it uses; return the copy, the left-out
-    entities' names, the source key and the curated source file."""
+    entities' names and types, the source key and the curated source file."""
     folder = work / "facts"
     shutil.copytree(facts, folder)
     reader = FactsDir(facts)
@@ -161,6 +163,7 @@ def leave_out(facts: Path, work: Path, source_file: Path) -> tuple[Path, dict[st
             assert isinstance(doc, dict)
             others |= referenced(claims_of(doc)) | referenced([doc["source"]])
     left_out: dict[str, list[str]] = {}
+    types: dict[str, str] = {}
     for path in sorted((folder / "entities").glob("*.yaml")):
         doc = plain(load_yaml(path, FactsDir(folder)))
         assert isinstance(doc, dict)
@@ -173,6 +176,7 @@ def leave_out(facts: Path, work: Path, source_file: Path) -> tuple[Path, dict[st
             if key in mine and key not in others and key not in declared_refs:
                 names = [n for n in e["name"].values()] + [a for al in (e.get("aliases") or {}).values() for a in al]
                 left_out[key] = names
+                types[key] = e["type"]
             else:
                 kept.append(e)
         path.write_text(yaml.safe_dump({"entities": kept}, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -183,17 +187,26 @@ def leave_out(facts: Path, work: Path, source_file: Path) -> tuple[Path, dict[st
     (folder / "sources" / source_file.name).unlink()
     (folder / "sources" / f"{key}.yaml").write_text(
         yaml.safe_dump({"source": head}, allow_unicode=True, sort_keys=False) + "statements: []\n", encoding="utf-8")
-    return folder, left_out, key, curated
+    return folder, left_out, types, key, curated
 
 
-def same_entities(new: dict[str, str], left_out: dict[str, list[str]]) -> dict[str, str]:
-    """Drafted new keys -> left-out curated keys, where the names agree."""
+GROUPS = {"Meeting": "event", "Session": "event", "Phase": "event", "Operation": "event", "MeetingSeries": "series",
+          "Person": "person", "City": "place", "Country": "place", "Programme": "thing", "Project": "thing",
+          "InformationPlatform": "thing", "Plan": "thing", "Agreement": "thing", "Document": "thing"}
+
+
+def same_entities(new: dict[str, tuple[str, str]], left_out: dict[str, list[str]],
+                  types: dict[str, str]) -> dict[str, str]:
+    """Drafted new keys -> left-out curated keys of the same kind (event, series, person, place, thing or body),
+    where the names agree."""
     out: dict[str, str] = {}
-    for key, name in sorted(new.items()):
-        if key in left_out:
+    for key, (name, kind) in sorted(new.items()):
+        group = GROUPS.get(kind, "body")
+        if key in left_out and GROUPS.get(types[key], "body") == group:
             out[key] = key
             continue
-        best = max(((fuzz.ratio(fold(name), fold(n)), k) for k, ns in left_out.items() for n in ns), default=None)
+        best = max(((fuzz.ratio(fold(name), fold(n)), k) for k, ns in left_out.items() for n in ns
+                    if GROUPS.get(types[k], "body") == group), default=None)
         if best is not None and best[0] >= 90:
             out[key] = best[1]
     return out
@@ -208,10 +221,10 @@ def score(facts: Path) -> tuple[Counter[str], Counter[str], Counter[str], list[s
     lines: list[str] = []
     for source_file in sorted((facts / "sources").glob("*.yaml")):
         with tempfile.TemporaryDirectory() as tmp:
-            folder, left_out, key, curated = leave_out(facts, Path(tmp), source_file)
+            folder, left_out, types, key, curated = leave_out(facts, Path(tmp), source_file)
             _path, found = draft_source(folder, key)
             drafted = plain(load_yaml(folder / "sources" / f"{key}.yaml", FactsDir(folder)))
-        same = same_entities({k: e.name for k, e in found.new_entities.items()}, left_out)
+        same = same_entities({k: (e.name, e.type) for k, e in found.new_entities.items()}, left_out, types)
         want = {f: kind for c in claims_of(curated) for kind, f in facts_of(c, {})}
         got = {f: kind for c in claims_of(drafted) for kind, f in facts_of(c, same)}
         hits = set(want) & set(got)
@@ -232,7 +245,7 @@ def score(facts: Path) -> tuple[Counter[str], Counter[str], Counter[str], list[s
 
 
 def _pc(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f} %" if whole else "–"
+    return f"{100 * part / whole:.1f} %" if whole else "–"
 
 
 def report(facts: Path) -> str:

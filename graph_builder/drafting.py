@@ -105,6 +105,7 @@ _ELECTED = re.compile(r"\b(was|were|has been|have been|had been|is)\s+(re-?elect
 _FOUNDED = re.compile(r"\b(established|founded|created|set up)\s+(?:on|in)\s+", re.I)
 _ANNUAL = re.compile(r"\bannual(ly)?\b|\bon an annual basis\b|\bevery year\b|\beach year\b", re.I)
 _OUTCOME = re.compile(r"\b(agreed (?:on|upon)|approved|adopted|established|endorsed)\s+(?:the\s+|a\s+|an\s+)")
+_DISCUSSED = re.compile(r"\b(?:were|was) discussed\b")
 _FOLLOWED = re.compile(r"\b(?:was|is)\s+(?:immediately\s+)?followed by\b", re.I)
 _SEIZED = re.compile(r"\b(seiz\w*|confiscat\w*|detain\w*|intercept\w*)\b", re.I)
 _QUANTITY = re.compile(r"\b(?:(over|more than|above|at least|in excess of|up to|less than|under|about|around|"
@@ -201,11 +202,9 @@ class NameIndex:
             for text in list(e.names.pref.values()) + [a for alist in e.names.aliases.values() for a in alist]:
                 names.setdefault(text, set()).add(k)
         self.series_of: dict[str, str] = {}
-        self.stated_aliases: set[tuple[str, str]] = set()
         for st in facts.statements:
             if st.kind == "alias":
                 names.setdefault(st.values.text("text"), set()).add(st.values.text("entity"))
-                self.stated_aliases.add((st.values.text("entity"), st.values.text("text")))
             if st.kind == "event" and "series" in st.values:
                 self.series_of[st.subject] = st.values.text("series")
         self.exact: dict[str, set[str]] = {}
@@ -477,8 +476,10 @@ _TYPE_WORDS = {
     "programme": "Programme", "program": "Programme", "project": "Project", "plan": "Plan",
     "agreement": "Agreement", "platform": "InformationPlatform", "operation": "Operation", "report": "Document",
     "survey": "Document", "questionnaire": "Document", "strategy": "Document", "declaration": "Document",
-    "service": "Unit", "system": "InformationPlatform", "database": "InformationPlatform",
+    "service": "Unit", "representation": "Representation", "representatives": "Representation",
+    "system": "InformationPlatform", "database": "InformationPlatform",
 }
+_PEOPLE = {"representatives", "heads", "members", "experts", "delegates", "officials", "participants", "delegations"}
 _LEADING = {"the", "in", "on", "during", "as", "at", "this", "these", "a", "an", "its", "their", "for", "by", "with",
             "from", "after", "before", "following"}
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9\-]{0,9}(?: [A-Z][A-Z0-9\-]{1,9})?)\)")
@@ -581,8 +582,8 @@ class _Drafter:
         out += self._founded(sentence, agents, read_dates)
         out += self._operations(sentence, agents, meetings, read_dates)
         out += self._recurs(sentence, agents, meetings)
-        out += self._structure(sentence, agents)
-        out += self._aliases(sentence, agents)
+        out += self._structure(sentence, agents, inner)
+        out += self._aliases(sentence, agents) + self._series_names(meetings)
         return self._once(out)
 
     def _seen_before(self, sentence: str, taken: list[Mention], meetings: list[Meeting]) -> list[Mention]:
@@ -629,8 +630,9 @@ class _Drafter:
                 continue  # "RILO Heads": people by their post, not a body
             if kind is None or any(t.start <= start + h.start() < t.end for t in taken for h in head[-1:]):
                 continue
-            if re.search(r"\b(Mr|Mrs|Ms|Dr)\b", text) or len(text.split()) < 2 and "-" not in text:
-                continue
+            if re.search(r"\b(Mr|Mrs|Ms|Dr)\b", text) or len(text.split()) < 2 and "-" not in text or \
+                    text.split()[0].lower() in _PEOPLE:
+                continue  # "Representatives of the Customs Service of X": people, not a body
             out.append(Mention(start, end, text, slug(_ACRONYM.sub("", text)), kind, "new"))
         return out
 
@@ -665,7 +667,7 @@ class _Drafter:
         meeting: Meeting | None = meetings[0] if meetings else None
         if len(meetings) > 1 and dated:
             meeting = min(meetings, key=lambda x: min(abs(x.start - d.end) for d in dated))
-        cues = (_MEETING_REF, _OPENING, _CHAIR, _PRESENTED, _PARTICIPATION, _HOSTED, _OUTCOME)
+        cues = (_MEETING_REF, _OPENING, _CHAIR, _PRESENTED, _PARTICIPATION, _HOSTED, _OUTCOME, _DISCUSSED)
         if meeting is None and any(c.search(sentence) for c in cues):
             meeting = self.current
         if meeting is None:
@@ -680,6 +682,13 @@ class _Drafter:
         if meetings and meeting in meetings:
             of = re.search(r"\s+of\s+(?:the\s+)?", meeting.text)
             body = self._org_named(_ACRONYM.sub("", meeting.text[of.end():]).strip(), meeting.key) if of else None
+            if body is None and of is not None and _type_of(re.split(r"\s+of\s+", meeting.text[of.end():])[0]) in ORG_TYPES:
+                name = " ".join(_ACRONYM.sub("", meeting.text[of.end():]).split())
+                new_body = Mention(meeting.start + of.end(), meeting.end, meeting.text[of.end():], slug(name),
+                                   _type_of(name) or "Unit", "new", name)
+                self.new.setdefault(new_body.key, NewEntity(new_body.key, new_body.type, name))
+                agents.append(new_body)  # its acronym and structure are read too
+                body = new_body.key
             if body is not None:  # "the 9th Meeting of the X": X organized it
                 fields["organizer"] = [body]
         if follows and meetings and self.current is not None and self.current.key != meeting.key \
@@ -756,7 +765,8 @@ class _Drafter:
                 read.append(sentence[speaker.start:presented.end()])
         if roles:
             fields["roles"] = list(roles)
-        attendees = self._attendees(sentence, agents, roles, meeting)
+        attendees = self._attendees(sentence, [a for a in agents if not any(m.start <= a.start < m.end for m in meetings)],
+                                    roles, meeting)
         if attendees:
             fields["attendees"] = attendees
         counted = re.search(r"\b(?<![.,\-–])(\d{1,3})\s+(?:of\s+\d{1,3}\s+)?([A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|of|the))*)",
@@ -1005,7 +1015,8 @@ class _Drafter:
         series = next((a.key for a in agents if a.type == "MeetingSeries"), None)
         if series is None and meetings:
             series = meetings[0].series
-        if series is None and _MEETING_REF.search(sentence) and self.current is not None:
+        if series is None and (_MEETING_REF.search(sentence) or re.search(r"\b(?:meetings|sessions) are held\b", sentence)) \
+                and self.current is not None:
             series = self.current.series
         if series is None:
             return []
@@ -1013,34 +1024,64 @@ class _Drafter:
 
     def _aliases(self, sentence: str, agents: list[Mention]) -> list[Proposal]:
         """A known entity named otherwise than by its English name, a name no source states yet; an acronym
-        given in brackets after a name ("World Customs Organization (WCO)")."""
+        given in brackets after a name ("World Customs Organization (WCO)"). Not from a line of a few words (a
+        site's banner or a title states nothing)."""
         out: list[Proposal] = []
+        if len(sentence.split()) < 5:
+            return out
         for a in agents:
             text = re.sub(r"['’]s$", "", a.text)
-            if a.how in ("alias", "misspelt") and (a.key, text) not in self.index.stated_aliases \
+            acronym_alone = re.fullmatch(r"[A-Z][A-Z0-9\-]{1,5}", text) is not None
+            if a.how in ("alias", "misspelt") and not acronym_alone \
                     and a.type != "City" and text != self.index.english.get(a.key):
                 out.append(Proposal("alias", "", {"entity": a.key, "text": text, "lang": "en"},
                                     [text + (" (a misspelling?)" if a.how == "misspelt" else "")]))
-            if a.how == "new" and (a.type in ORG_TYPES or "«" in a.text) and (a.key, "new") not in self.aliased:
+            if a.how == "new" and (a.type in ORG_TYPES | {"InformationPlatform"} or "«" in a.text) and \
+                    (a.key, "new") not in self.aliased:
                 self.aliased.add((a.key, "new"))  # a new body's name as the source writes it, once
                 name = " ".join(_ACRONYM.sub("", text).split())
                 out.append(Proposal("alias", "", {"entity": a.key, "text": name, "lang": "en"}, [a.text]))
             for acronym in _ACRONYM.finditer(sentence[a.start:a.end + 12]):
                 if a.start + acronym.start() > a.end + 1:
                     continue
-                if (a.key, acronym.group(1)) not in self.index.stated_aliases and acronym.group(1) != a.text:
+                if acronym.group(1) != a.text:
                     out.append(Proposal("alias", "", {"entity": a.key, "text": acronym.group(1), "lang": "en"},
                                         [sentence[a.start:a.start + acronym.end()]]))
         return out
 
+    def _series_names(self, meetings: list[Meeting]) -> list[Proposal]:
+        """A known series named otherwise than by its English name ("the 30th Global Regional Intelligence Liaison
+        Offices (RILO) Meeting" of the "Global RILO Meeting")."""
+        out: list[Proposal] = []
+        for m in meetings:
+            if m.series is None or m.series not in self.index.english or m.new_series is not None:
+                continue
+            phrase = " ".join(m.text.split()[1:])
+            if fold(_ACRONYM.sub("", phrase)) != fold(self.index.english[m.series]) and phrase[:1].isupper() \
+                    and len(phrase.split()) >= 3:
+                out.append(Proposal("alias", "", {"entity": m.series, "text": phrase, "lang": "en"}, [m.text]))
+        return out
+
     def _owner_by_name(self, a: Mention) -> Mention | None:
-        """The body a name ends with ("... Department of the Federal Customs Service of Russia") or begins with
-        ("WCO Secretariat", "CIS Anti-Terrorism Center")."""
-        text = _ACRONYM.sub("", a.text).strip()
-        for m in re.finditer(r"\s+of\s+(?:the\s+)?", text):
-            tail = self._org_named(text[m.end():], a.key)
-            if tail is not None:
-                return Mention(a.start, a.end, text[m.end():], tail, self.index.types[tail], "name")
+        """The body a name ends with ("... Department of the Federal Customs Service of Russia", in the text or in
+        the entity's declared name), a candidate new one ("Coordination Service of CIS Council of Commanders of
+        Border Troops"), or the body it begins with ("WCO Secretariat", "CIS Anti-Terrorism Center")."""
+        texts = [_ACRONYM.sub("", a.text).strip()]
+        if a.key in self.index.english and fold(self.index.english[a.key]) != fold(texts[0]):
+            texts.append(self.index.english[a.key])
+        for text in texts:
+            for m in re.finditer(r"\s+of\s+(?:the\s+)?", text):
+                tail = self._org_named(text[m.end():], a.key)
+                if tail is not None:
+                    return Mention(a.start, a.end, text[m.end():], tail, self.index.types[tail], "name")
+        text = texts[0]
+        of = re.search(r"\s+of\s+(?:the\s+)?", text)
+        kind = _type_of(text[of.end():]) if of is not None else None
+        if of is not None and kind in ORG_TYPES and _type_of(text[:of.start()]) is not None and \
+                not self.index.lookup(text[of.end():]):
+            body = " ".join(text[of.end():].split())
+            self.new.setdefault(slug(body), NewEntity(slug(body), kind, body))
+            return Mention(a.start, a.end, body, slug(body), kind, "new")
         words = list(re.finditer(r"[\w’'\-]+", text))
         for n in range(len(words) - 1, 0, -1):
             head = text[:words[n - 1].end()].rstrip("-")
@@ -1058,35 +1099,60 @@ class _Drafter:
                 and self.index.types[k] != "MeetingSeries"}
         return next(iter(keys)) if len(keys) == 1 else None
 
-    def _structure(self, sentence: str, agents: list[Mention]) -> list[Proposal]:
+    def _thing_links(self, sentence: str, a: Mention, agents: list[Mention]) -> list[Proposal]:
+        """A plan or programme named after a body ("WCO Strategic Plan"), or "by" one, is run by it; one named
+        "for" a known entity ("Action Plan 2023-2024 for the Global RILO Meeting") is linked to it."""
+        owner = self._owner_by_name(a)
+        by = re.match(r"\s+(?:by|of)\s+(?:the\s+)?", sentence[a.end:])
+        if owner is None and by is not None:
+            owner = next((m for m in agents if m.start == a.end + by.end() and m.type in ORG_TYPES), None)
+        out: list[Proposal] = []
+        if owner is not None and owner.how != "new":
+            out.append(Proposal("run_by", "", {"thing": a.key, "by": [owner.key]},
+                                [sentence[a.start:max(a.end, owner.end if owner in agents else a.end)]]))
+        purpose = re.search(r"\bfor\s+(?:the\s+)?(.+)$", _ACRONYM.sub("", a.text))
+        keys = self.index.lookup(purpose.group(1).strip()) if purpose else set()
+        if len(keys) == 1:
+            out.append(Proposal("linked_to", "", {"thing": a.key, "to": sorted(keys)}, [a.text]))
+        return out
+
+    def _structure(self, sentence: str, agents: list[Mention], inner: list[Mention]) -> list[Proposal]:
         """A unit named after its body ("WCO Secretariat", "Central Enforcement Department of the FCS") is part
         of it; a plan or programme named after a body ("WCO Strategic Plan"), or "by" one, is run by it."""
         out: list[Proposal] = []
-        for a in agents:
-            if a.type not in UNIT_TYPES and a.type not in THING_TYPES:
-                continue
-            owner = self._owner_by_name(a)
-            by = re.match(r"\s+(?:by|of)\s+(?:the\s+)?", sentence[a.end:])
-            if owner is None and by is not None and a.type in THING_TYPES:
-                owner = next((m for m in agents if m.start == a.end + by.end() and m.type in ORG_TYPES), None)
-            if owner is None:
-                continue
-            if a.type in UNIT_TYPES and owner.key != a.key:
-                out.append(Proposal("part_of", "", {"unit": a.key, "parent": owner.key}, [a.text]))
-            else:
-                out.append(Proposal("run_by", "", {"thing": a.key, "by": [owner.key]},
-                                    [sentence[a.start:max(a.end, owner.end if owner in agents else a.end)]]))
+        for a in agents + inner:
+            seat = re.search(r"\s+in\s+(?:the\s+)?(.+)$", a.text) if a.how == "new" and a.type in ORG_TYPES else None
+            where = [k for k in self.index.lookup(seat.group(1)) if self.index.types[k] in ("City", "Country")] \
+                if seat else []
+            if len(where) == 1:  # "Russian Customs Representatives in Belgium"
+                out.append(Proposal("located", "", {"entity": a.key, "place": where[0]}, [a.text]))
+            if a.type in THING_TYPES:
+                out += self._thing_links(sentence, a, agents)
+            unit = a
+            for _depth in range(3):  # a unit of a unit of a body: each link once
+                owner = self._owner_by_name(unit) if unit.type in UNIT_TYPES else None
+                if owner is None or owner.key == unit.key:
+                    break
+                out.append(Proposal("part_of", "", {"unit": unit.key, "parent": owner.key},
+                                    [a.text]))
+                named_otherwise = owner.how != "new" and fold(owner.text) != fold(self.index.english[owner.key]) \
+                    and not re.fullmatch(r"[A-Z][A-Z0-9\-]{1,5}", owner.text)
+                if (owner.how == "new" and (owner.key, "new") not in self.aliased) or named_otherwise:
+                    self.aliased.add((owner.key, "new"))
+                    out.append(Proposal("alias", "", {"entity": owner.key, "text": owner.text, "lang": "en"},
+                                        [owner.text]))
+                unit = owner
         part = re.search(r"\b(?:is|are|was|as)\s+(?:\w+\s+)?(?:a\s+)?(?:part|unit|(?:working\s+)?body|division)\s+of\s+"
                          r"(?:the\s+)?", sentence)
         if part is not None:
             subject = next((a for a in agents if a.type in ORG_TYPES and re.fullmatch(r"(?:the\s+)?", sentence[:a.start],
                                                                                         re.I)), None)
-            unit = subject or next((a for a in reversed(agents) if a.end <= part.start() and a.type in ORG_TYPES),
-                                   None)
+            part_unit = subject or next((a for a in reversed(agents) if a.end <= part.start() and a.type in ORG_TYPES),
+                                        None)
             parent = next((a for a in agents if a.start == part.end() and a.type in ORG_TYPES), None)
-            if unit is not None and parent is not None and unit.key != parent.key:
-                out.append(Proposal("part_of", "", {"unit": unit.key, "parent": parent.key},
-                                    [sentence[unit.start:parent.end]]))
+            if part_unit is not None and parent is not None and part_unit.key != parent.key:
+                out.append(Proposal("part_of", "", {"unit": part_unit.key, "parent": parent.key},
+                                    [sentence[part_unit.start:parent.end]]))
         hq = re.search(r"\b(?:its|their)\s+(?:headquarters|seat|head office)\s+in\s+", sentence, re.I)
         if hq is not None:
             body = next((a for a in reversed(agents) if a.end <= hq.start() and a.type in ORG_TYPES), None)
