@@ -34,7 +34,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
 from rapidfuzz import fuzz, process
 
@@ -116,7 +116,7 @@ _UNITS = {"kg": "KGM", "kilogram": "KGM", "kilograms": "KGM", "ton": "TNE", "ton
 _LOWER = {"over": "min", "more than": "min", "above": "min", "at least": "min", "in excess of": "min"}
 _UPPER = {"up to": "max", "less than": "max", "under": "max"}
 # An operation, project or programme named in guillemets or quotes, and the word that says which it is.
-_QUOTED_NAME = re.compile(r"(?:\b(operation|project|programme|program|exercise)\s+)?[«“\"]([^«»“”\"]{2,80})[»”\"]"
+_QUOTED_NAME = re.compile(r"(?:\b(operation|project|programme|program|exercise),?\s+)?[«“\"]([^«»“”\"]{2,80})[»”\"]"
                           r"(?:\s+(operation|project|programme|program))?", re.I)
 _THING_TYPE = {"operation": "Operation", "exercise": "Operation", "project": "Project", "programme": "Programme",
                "program": "Programme"}
@@ -339,9 +339,11 @@ class Meeting:
     end: int
     new: NewEntity | None
     new_series: NewEntity | None = None
+    body: str | None = None  # the body named by a short reference ("the Council", "its") resolved to its name
 
 
-def numbered_meetings(sentence: str, index: NameIndex, known: Sequence[Mention]) -> list[Meeting]:
+def numbered_meetings(sentence: str, index: NameIndex, known: Sequence[Mention],
+                      resolve: Callable[[str], str | None] = lambda _word: None) -> list[Meeting]:
     """"The 28th Global RILO Meeting", "the 41st session of the WCO Enforcement Committee (EC)": the number,
     the series whose name the rest is, and the meeting (known by its name, else a candidate new one)."""
     out: list[Meeting] = []
@@ -370,6 +372,12 @@ def numbered_meetings(sentence: str, index: NameIndex, known: Sequence[Mention])
             end = inside[-1].end  # "the 41st session of the WCO EC Oleg Bakanov, ...": the name is not the body's
         text = sentence[m.start():end]
         phrase = text[m.end() - m.start():].strip()
+        short = re.fullmatch(r"(?:the\s+)?([A-Z][\w\-]*)", _ACRONYM.sub("", tail.group(1)).strip()) if tail else None
+        before_word = re.search(r"(?:\b[Tt]he\s+)?\b([A-Z][\w\-]*)['’]s\s+$|\b(its|their)\s+$", sentence[:m.start()])
+        body = resolve(short.group(1)) if short else \
+            resolve(before_word.group(1) or before_word.group(2)) if before_word and tail is None else None
+        if body is not None:
+            phrase = f"{word.group(1)} of the {body}"  # "the 5th Meeting of the Council", "the Council's 7th Meeting"
         series = _series(phrase, index)
         owner = next((k for k in reversed(known) if k.end <= m.start() and k.type in ORG_TYPES), None)
         if series is None and tail is None and owner is not None and re.search(r"\b(its|their)\s+$",
@@ -378,15 +386,17 @@ def numbered_meetings(sentence: str, index: NameIndex, known: Sequence[Mention])
         named = [k for k in (index.lookup(text) or index.fuzzy(text)) if index.types.get(k) in EVENT_TYPES]
         number = int(m.group(1))
         if len(named) == 1:
-            out.append(Meeting(named[0], number, series or index.series_of.get(named[0]), text, m.start(), end, None))
+            out.append(Meeting(named[0], number, series or index.series_of.get(named[0]), text, m.start(), end, None,
+                               None, body))
             continue
         new_series = None
-        if series is None and (tail is not None or len(before) >= 2):
-            new_series = _new_series(phrase, word.group(1), tail.group(1) if tail else None)
+        if series is None and (tail is not None or len(before) >= 2 or body is not None):
+            new_series = _new_series(phrase, word.group(1), body or (tail.group(1) if tail else None))
             series = new_series.key
         key = f"{series.removesuffix('s')}-{number}" if series else slug(re.sub(r"^the\s+", "", text, flags=re.I))
         kind = "Session" if word.group(1).lower() == "session" else "Meeting"
-        out.append(Meeting(key, number, series, text, m.start(), end, NewEntity(key, kind, text), new_series))
+        name = f"{text.split()[0]} {word.group(1).capitalize()} of the {body}" if body else text
+        out.append(Meeting(key, number, series, text, m.start(), end, NewEntity(key, kind, name), new_series, body))
     return out
 
 
@@ -395,7 +405,8 @@ def _new_series(phrase: str, word: str, body: str | None) -> NewEntity:
     Enforcement Committee (EC)" is one of the "Session of the WCO Enforcement Committee"."""
     phrase = _ACRONYM.sub("", phrase).strip()
     if body is not None:
-        body = _ACRONYM.sub("", phrase.split(" of ", 1)[1]).strip().removeprefix("the ").strip()
+        body = _ACRONYM.sub("", phrase.split(" of ", 1)[1]).strip().removeprefix("the ").strip() if " of " in phrase \
+            else body
         return NewEntity(f"{slug(body)}-{word.lower()}s", "MeetingSeries", f"{word.capitalize()} of the {body}")
     return NewEntity(f"{slug(phrase)}s", "MeetingSeries", phrase)
 
@@ -476,7 +487,7 @@ _TYPE_WORDS = {
     "programme": "Programme", "program": "Programme", "project": "Project", "plan": "Plan",
     "agreement": "Agreement", "platform": "InformationPlatform", "operation": "Operation", "report": "Document",
     "survey": "Document", "questionnaire": "Document", "strategy": "Document", "declaration": "Document",
-    "service": "Unit", "representation": "Representation", "representatives": "Representation",
+    "service": "Unit", "agency": "Unit", "forum": "Network", "representation": "Representation", "representatives": "Representation",
     "system": "InformationPlatform", "database": "InformationPlatform",
 }
 _PEOPLE = {"representatives", "heads", "members", "experts", "delegates", "officials", "participants", "delegations"}
@@ -540,12 +551,19 @@ class _Drafter:
         self.seen: set[str] = set()  # what was proposed already, so each reading is proposed once
         self.numbered: dict[int, tuple[str, str | None]] = {}
         self.aliased: set[tuple[str, str]] = set()
-        self.subject: Mention | None = None  # the body the last sentence was about, for "It ..."  # candidate meetings without a known series, by number
+        self.subject: Mention | None = None  # the body the last sentence was about, for "It ..."
+        self.bodies: list[str] = []
+        self.here: list[str] = []  # the bodies a sentence names before its first ordinal  # the names of the bodies named so far, last last, for "the Council", "its"  # candidate meetings without a known series, by number
         self.names: dict[str, Mention] = {}  # candidate new entities by folded name (persons also by surname)
 
     def sentence(self, sentence: str) -> list[Proposal]:
         known = mentions(sentence, self.index)
-        meetings = numbered_meetings(sentence, self.index, known)
+        ordinal = _ORDINAL.search(sentence)
+        upto = ordinal.start() if ordinal is not None else 0
+        self.here = [" ".join(_ACRONYM.sub("", k.text).split()) for k in known if k.type in ORG_TYPES and k.end <= upto]
+        self.here += [" ".join(_ACRONYM.sub("", sentence[a:b]).split()) for a, b in _phrases(sentence)
+                      if b <= upto and _type_of(sentence[a:b]) in ORG_TYPES and len(sentence[a:b].split()) > 1]
+        meetings = numbered_meetings(sentence, self.index, known, self._resolve_body)
         for meeting in meetings:
             if meeting.new is not None and (meeting.series is None or meeting.new_series is not None):
                 first, series = self.numbered.setdefault(meeting.number, (meeting.key, meeting.series))
@@ -559,6 +577,7 @@ class _Drafter:
         people = _person_mentions(sentence, known, self.roles)
         things = _quoted_things(sentence, self.index, known + people)
         named = self._named(sentence, known + people + things, meetings)
+        named += self._services(sentence, known + people + things + named)
         known = [k for k in known if not any(n.start <= k.start and k.end <= n.end for n in named)]
         agents = sorted(known + people + things + named, key=lambda x: x.start)
         for mention in people + things + named:
@@ -578,13 +597,42 @@ class _Drafter:
         if event is not None:
             out.append(event)
         out += self._elections(sentence, agents, read_dates)
-        out += self._posts(sentence, agents)
+        out += self._posts(sentence, agents) + self._held_posts(sentence, agents, read_dates)
         out += self._founded(sentence, agents, read_dates)
         out += self._operations(sentence, agents, meetings, read_dates)
         out += self._recurs(sentence, agents, meetings)
         out += self._structure(sentence, agents, inner)
         out += self._aliases(sentence, agents) + self._series_names(meetings)
+        for a in agents:
+            if a.type in ORG_TYPES and a.type not in ("MeetingSeries", "NationalCustomsAdministration") \
+                    and len(a.text.split()) > 1:
+                name = " ".join(_ACRONYM.sub("", a.name or a.text).split())
+                self.bodies = [b for b in self.bodies if b != name] + [name]
         return self._once(out)
+
+    def _services(self, sentence: str, taken: list[Mention]) -> list[Mention]:
+        """"The customs services of Eastmarsh and Westfen": a candidate customs administration for each place the
+        facts do not know (a known country's is its administration already)."""
+        out: list[Mention] = []
+        listed = re.search(r"\bcustoms (?:services|administrations|authorities) of ((?:[A-Z][\w\-]*(?:,\s+|,?\s+and\s+"
+                           r"|\s+(?=[A-Z]))?)+)", sentence)
+        if listed is None:
+            return out
+        for m in re.finditer(r"[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*", listed.group(1)):
+            start, end = listed.start(1) + m.start(), listed.start(1) + m.end()
+            if any(t.start < end and start < t.end for t in taken) or self.index.lookup(m.group()):
+                continue
+            name = f"Customs Service of {m.group()}"
+            out.append(Mention(start, end, m.group(), f"{slug(m.group())}-customs", "NationalCustomsAdministration",
+                               "new", name))
+        return out
+
+    def _resolve_body(self, word: str) -> str | None:
+        """The body a short reference names: "Council" the last named "... Council", "its" the last named body."""
+        for name in reversed(self.bodies + self.here):
+            if word.lower() in ("its", "their") or (name.lower().endswith(" " + word.lower()) and word[:1].isupper()):
+                return name
+        return None
 
     def _seen_before(self, sentence: str, taken: list[Mention], meetings: list[Meeting]) -> list[Mention]:
         """The candidate new entities of earlier sentences, named again ("Mr. Rendel" for "Ivo Rendel")."""
@@ -682,6 +730,9 @@ class _Drafter:
         if meetings and meeting in meetings:
             of = re.search(r"\s+of\s+(?:the\s+)?", meeting.text)
             body = self._org_named(_ACRONYM.sub("", meeting.text[of.end():]).strip(), meeting.key) if of else None
+            if meeting.body is not None:
+                body = self._org_named(meeting.body, meeting.key) or (slug(meeting.body) if slug(meeting.body) in self.new
+                                                                       else None)
             if body is None and of is not None and _type_of(re.split(r"\s+of\s+", meeting.text[of.end():])[0]) in ORG_TYPES:
                 name = " ".join(_ACRONYM.sub("", meeting.text[of.end():]).split())
                 new_body = Mention(meeting.start + of.end(), meeting.end, meeting.text[of.end():], slug(name),
@@ -763,6 +814,14 @@ class _Drafter:
             if speaker is not None:
                 roles.append({"agent": speaker.key, "role": "presenter"})
                 read.append(sentence[speaker.start:presented.end()])
+        as_role = re.search(r"\b(?:attended|participated|took part)\s+(?:\w+\s+){0,4}?as\s+(?:an?\s+|the\s+)?", sentence)
+        role_read = _role_at(sentence[as_role.end():], self.roles) if as_role else None
+        if as_role is not None and role_read is not None:
+            agent = next((a for a in reversed(agents) if a.end <= as_role.start() and a.type not in EVENT_TYPES
+                          and a.type not in ("City", "Country", "MeetingSeries")), None)
+            if agent is not None:
+                roles.append({"agent": agent.key, "role": role_read[0]})
+                read.append(sentence[agent.start:as_role.end() + len(role_read[1])])
         if roles:
             fields["roles"] = list(roles)
         attendees = self._attendees(sentence, [a for a in agents if not any(m.start <= a.start < m.end for m in meetings)],
@@ -823,6 +882,12 @@ class _Drafter:
             self.new.setdefault(city.key, NewEntity(city.key, "City", city.text))
             agents.append(city)
             agents.sort(key=lambda x: x.start)
+            return city
+        held = re.search(r"\b(?:held|took place|met|convened|will meet)\s+in\s+([A-Z][^\W\d_]+)\b(?!\s+[A-Z])", sentence)
+        if held is not None and held.group(1).lower() not in _MONTHS and \
+                not any(a.start <= held.start(1) < a.end for a in agents) and not self.index.lookup(held.group(1)):
+            city = Mention(held.start(1), held.end(1), held.group(1), slug(held.group(1)), "City", "new")
+            self.new.setdefault(city.key, NewEntity(city.key, "City", city.text))
             return city
         for m in re.finditer(r"(?:^|\b)[Ii]n ([A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?),", sentence):
             if m.group(1).lower() in _MONTHS or any(a.start <= m.start(1) < a.end for a in agents):
@@ -955,6 +1020,33 @@ class _Drafter:
         key = next(iter(keys))
         return Mention(0, len(words.group(1)), words.group(1), key, self.index.types[key], "alias")
 
+    def _held_posts(self, sentence: str, agents: list[Mention], read_dates: list[DateRead]) -> list[Proposal]:
+        """"Mr. Rendel had been Secretary of the Council since 2021": a post and when it began."""
+        out: list[Proposal] = []
+        for m in re.finditer(r"\s+(?:has|had|have)\s+been\s+(?:the\s+|a\s+)?", sentence):
+            holder = next((a for a in reversed(agents) if a.end == m.start() and a.type not in EVENT_TYPES
+                           and a.type not in ("City", "Country", "MeetingSeries")), None)
+            role = _role_at(sentence[m.end():], self.roles)
+            if holder is None or role is None:
+                continue
+            after = re.match(r"\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)", sentence[m.end() + len(role[1]):])
+            if after is None:
+                continue
+            name = self._resolve_body(after.group(1)) if len(after.group(1).split()) == 1 else after.group(1)
+            org = self._org_named(name, holder.key) if name else None
+            if org is None and name and slug(name) in self.new:
+                org = slug(name)
+            if org is None:
+                continue
+            fields: dict[str, FieldValue] = {"member": holder.key, "organization": org, "role": role[0]}
+            since = next((d for d in read_dates if re.search(r"\bsince\s+$", sentence[:d.start])), None)
+            read = [sentence[holder.start:m.end() + len(role[1]) + after.end()]]
+            if since is not None:
+                fields["start"] = since.first
+                read.append(sentence[since.start - 6:since.end])
+            out.append(Proposal("membership", f"{holder.key}-{role[0]}-{org}", fields, read))
+        return out
+
     def _post(self, person: Mention, role: str, org: Mention, read: str) -> Proposal:
         return Proposal("membership", f"{person.key}-{role}-{org.key}",
                         {"member": person.key, "organization": org.key, "role": role}, [read])
@@ -991,11 +1083,16 @@ class _Drafter:
             record["unit"] = unit
             quantities.append(record)
             read.append(m.group())
-        if operation is None or not quantities:
+        if operation is None:
             return out
         for q in quantities:
             q["id"] = f"{operation.key}-{slug(str(q['name']))}"
         fields: dict[str, FieldValue] = {}
+        ran = re.search(r"\b(ran|conducted|organi[sz]ed|carried out|launched|led)\b", sentence[:operation.start])
+        runner = next((a for a in reversed(agents) if ran and a.end <= ran.start() and a.type in ORG_TYPES), None)
+        if runner is not None and ran is not None:
+            fields["organizer"] = [runner.key]
+            read.append(sentence[runner.start:ran.end()])
         when = next((d for d in read_dates if d.form != "period"), None)
         if when is not None:
             if when.first == when.last and len(when.first) == 10:
@@ -1003,9 +1100,16 @@ class _Drafter:
             else:
                 fields["start"], fields["end"] = when.first, when.last
             read.append(when.text)
-        if _SEIZED.search(sentence) or _HELD.search(sentence):
+        planned = next(((state, p.search(sentence)) for state, p in _PLANNED if p.search(sentence)), None)
+        if planned is not None and planned[1] is not None:
+            fields["status"] = planned[0]
+            read.append(planned[1].group())
+        elif _SEIZED.search(sentence) or _HELD.search(sentence) or ran is not None:
             fields["status"] = "took-place"
-        fields["quantities"] = quantities
+        if quantities:
+            fields["quantities"] = quantities
+        if not fields:
+            return out
         return [Proposal("event", operation.key, fields, [operation.text] + read)]
 
     def _recurs(self, sentence: str, agents: list[Mention], meetings: list[Meeting]) -> list[Proposal]:
@@ -1037,7 +1141,7 @@ class _Drafter:
                 out.append(Proposal("alias", "", {"entity": a.key, "text": text, "lang": "en"},
                                     [text + (" (a misspelling?)" if a.how == "misspelt" else "")]))
             if a.how == "new" and (a.type in ORG_TYPES | {"InformationPlatform"} or "«" in a.text) and \
-                    (a.key, "new") not in self.aliased:
+                    (a.key, "new") not in self.aliased and not (a.name and a.name.endswith(" " + a.text)):
                 self.aliased.add((a.key, "new"))  # a new body's name as the source writes it, once
                 name = " ".join(_ACRONYM.sub("", text).split())
                 out.append(Proposal("alias", "", {"entity": a.key, "text": name, "lang": "en"}, [a.text]))
