@@ -1199,8 +1199,8 @@ class _Drafter:
         return None
 
     def _org_named(self, text: str, other_than: str) -> str | None:
-        keys = {k for k in self.index.lookup(text) if k != other_than and self.index.types[k] in ORG_TYPES
-                and self.index.types[k] != "MeetingSeries"}
+        keys = {k for k in (self.index.lookup(text) or self.index.fuzzy(text)) if k != other_than
+                and self.index.types[k] in ORG_TYPES and self.index.types[k] != "MeetingSeries"}
         return next(iter(keys)) if len(keys) == 1 else None
 
     def _thing_links(self, sentence: str, a: Mention, agents: list[Mention]) -> list[Proposal]:

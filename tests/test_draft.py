@@ -226,3 +226,54 @@ def test_draft_of_an_unknown_source_is_a_clear_error(facts):
     assert proc.returncode == 2
     assert proc.stderr.strip() == (f"{facts / 'sources' / 'no-such-source.yaml'}: error: source: no source file "
                                    f"'no-such-source.yaml' in {facts / 'sources'} (start one with customs-kg new-source)")
+
+
+# Sentences of an invented article about the fictional committee, each with the claim it must propose (read
+# with the names the graph knows: the bundled facts and tests/articles/delta-ports/entities).
+RULES = [
+    # a range of days at day precision, online form, a numbered meeting of a known series not yet declared
+    ("The 11th Meeting of the Delta Ports Customs Committee took place online on 3-4 March 2027.",
+     {"event": "delta-ports-committee-meeting-11", "series": "delta-ports-committee-meetings", "number": "11",
+      "start": "2027-03-03", "end": "2027-03-04", "attendance": "online", "status": "took-place",
+      "organizer": ["delta-ports-committee"]}),
+    # a month keeps its precision; the 12th is not the 11th, however alike their names
+    ("The 12th Meeting of the Delta Ports Customs Committee was held in March 2028.",
+     {"event": "delta-ports-committee-meeting-12", "series": "delta-ports-committee-meetings", "number": "12",
+      "start": "2028-03", "end": "2028-03", "status": "took-place", "organizer": ["delta-ports-committee"]}),
+    # planned wording with a year only: planned; with a day: scheduled
+    ("The 13th Meeting of the Delta Ports Customs Committee is planned for 2029.",
+     {"event": "delta-ports-committee-meeting-13", "series": "delta-ports-committee-meetings", "number": "13",
+      "start": "2029", "end": "2029", "status": "planned", "organizer": ["delta-ports-committee"]}),
+    ("The 14th Meeting of the Delta Ports Customs Committee will be held on 9 May 2030.",
+     {"event": "delta-ports-committee-meeting-14", "series": "delta-ports-committee-meetings", "number": "14",
+      "date": "2030-05-09", "status": "scheduled", "organizer": ["delta-ports-committee"]}),
+    # an upper bound, in tonnes, of an operation in guillemets
+    ("During the operation «Salt Wind», up to 3 tons of tobacco were seized.",
+     {"event": "operation-salt-wind", "status": "took-place",
+      "quantities": [{"id": "operation-salt-wind-tobacco-seized", "name": "tobacco seized", "max": "3",
+                      "unit": "TNE"}]}),
+    # a chair under the chairmanship of a body named with a misspelling
+    ("The 15th Meeting of the Delta Ports Customs Comittee was held under the chairmanship of the Customs Service "
+     "of Corvale.",
+     {"event": "delta-ports-committee-meeting-15", "series": "delta-ports-committee-meetings", "number": "15",
+      "status": "took-place", "roles": [{"agent": "corvale-customs", "role": "chair"}],
+      "organizer": ["delta-ports-committee"]}),
+]
+
+
+@pytest.mark.parametrize("sentence, claim", RULES, ids=[f"rule-{n}" for n in range(len(RULES))])
+def test_a_rule_proposes_what_its_sentence_states(tmp_path, sentence, claim):
+    from graph_builder.drafting import draft_text
+    from graph_builder.loading.facts import load_facts
+
+    folder = tmp_path / "facts"
+    shutil.copytree(BUNDLED_FACTS, folder)
+    shutil.copy(ARTICLE / "entities" / "delta-ports.yaml", folder / "entities" / "delta-ports.yaml")
+    found = draft_text(f"Delta Ports news\n\n{sentence}\n", load_facts(folder))
+    proposals = [p for ps in found.proposals.values() for p in ps if p.kind == "event"]
+    assert len(proposals) == 1, proposals
+    p = proposals[0]
+    got = {"event": p.subject, **{k: v if isinstance(v, list) else str(v) for k, v in p.fields.items()}}
+    if "quantities" in got:
+        got["quantities"] = [{k: str(v) for k, v in q.items()} for q in got["quantities"]]
+    assert got == claim
