@@ -1264,7 +1264,31 @@ class _Drafter:
             if body is not None and place is not None:
                 out.append(Proposal("located", "", {"entity": body.key, "place": place.key},
                                     [sentence[hq.start():place.end]]))
-        return out + self._members(sentence, agents) + self._reporting(sentence, agents)
+        return out + self._members(sentence, agents) + self._reporting(sentence, agents) + \
+            self._descriptions(sentence, agents)
+
+    def _descriptions(self, sentence: str, agents: list[Mention]) -> list[Proposal]:
+        """What a source says a body is or is for: "The main purpose of the network is to increase ...", "X ... is a
+        coordinating body in the CIS area" (the words as read)."""
+        out: list[Proposal] = []
+        purpose = re.match(r"The (?:main |primary |principal )?(?:purpose|aim|goal|task|mission) of the ([\w\- ]+?) is "
+                           r"(to .+?)\.?$", sentence)
+        if purpose is not None:
+            body = next((a for a in agents if a.start == purpose.start(1) and a.type in ORG_TYPES), None)
+            word = purpose.group(1).split()[-1]
+            name = None if body else next((b for b in reversed(self.bodies) if b.lower().endswith(" " + word.lower())),
+                                          None)
+            key = body.key if body else (self._org_named(name, "") or (slug(name) if slug(name) in self.new else None)
+                                         if name else None)
+            if key is not None:
+                out.append(Proposal("description", "", {"entity": key, "text": purpose.group(2)}, [purpose.group(2)]))
+        role = re.search(r"\bis (an? (?:[a-z\-]+ ){0,3}(?:body|organ|network|forum|platform|office|unit)"
+                         r"(?: (?:in|of|for) [^,.;]+)?)", sentence)
+        if role is not None and agents and agents[0].type in ORG_TYPES and \
+                re.fullmatch(r"(?:the\s+)?", sentence[:agents[0].start], re.I):
+            out.append(Proposal("description", "", {"entity": agents[0].key, "text": role.group(1)},
+                                [role.group()]))
+        return out
 
     def _reporting(self, sentence: str, agents: list[Mention]) -> list[Proposal]:
         """"X operates under the direction of Y and Z with the administrative support of W": X reports to Y and Z
