@@ -9,16 +9,27 @@ read there with rules, from the facts folder's names:
   their case), and small misspellings (:mod:`rapidfuzz`, never across a
   different number: "29th" is not "28th");
 * numbered meetings ("the 28th Global RILO Meeting", "the 41st session of the
-  WCO Enforcement Committee") with their series, and the candidate new
-  entities a sentence names (a numbered meeting, a person "Mr. A. B.", an
-  operation or project in guillemets or quotes);
+  WCO Enforcement Committee", "the Council's 7th Meeting", "its 3rd Meeting":
+  a short reference is the body last named so) with their series and
+  organizer, and the candidate new entities a sentence names (a numbered
+  meeting and its series, a person "Mr. A. B.", a body or programme by its
+  type word "... Department", "RILO ...", "... Plan", an operation or project
+  in guillemets or quotes, a town a meeting was held in, a customs service);
 * dates and ranges at the precision the text gives ("19-20 January, 2021",
   "in March 2021", "in 2024"), places, online or hybrid form, chairs ("under
-  the chairmanship of", "chaired by"), hosts, opening speakers and presenters,
-  participant lists (a country's customs administration for the country),
-  elections and re-elections with their posts and periods, posts ("Mr. A. B.,
-  Deputy Head of the X"), founding dates, quantities with their bounds ("over
-  20 kg"), topics, and planned wording ("will be held", "is planned to").
+  the chairmanship of", "chaired by"), hosts, opening speakers, presenters and
+  roles ("attended as an observer"), participant lists (a country's customs
+  administration for the country) and counts, elections and re-elections with
+  their posts and periods, posts ("Mr. A. B., Deputy Head of the X", "had been
+  Secretary of the Council since 2021"), founding dates, quantities with their
+  bounds ("over 20 kg"), topics, outcomes ("agreed on the X"), planned wording
+  ("will be held": scheduled with a day or month, planned without; "is
+  planned to");
+* structure read from names and wording: a unit named after its body ("WCO
+  Secretariat", "... Department of the X"), "part of", "under the direction
+  of", "with the administrative support of", a plan "for" a series, a body's
+  headquarters, what a body "is" or "is for", acronyms defined in brackets
+  and names other than the English one (aliases the source states).
 
 Nothing is invented: every proposal carries a ``draft:`` field quoting what it
 read, and a file with such a field is refused by the loader until the curator
