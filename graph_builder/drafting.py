@@ -235,6 +235,8 @@ class NameIndex:
         return sorted(text for text, keys in names.items() if key in keys)
 
     def lookup(self, text: str) -> set[str]:
+        if "-" in text and text in self.types:
+            return {text}  # a key written in the text ("fcs-russia"; a one-word key is a word)
         return self.cased.get(text, set()) if len(text) <= ACRONYM_MAX_CHARS and any(
             c.isupper() for c in text) and text in self.cased else self.exact.get(fold(text), set())
 
@@ -289,7 +291,7 @@ def _mention_at(sentence: str, words: Sequence[re.Match[str]], i: int,
             if start > 0 and sentence[start - 1] == "«" and end < len(sentence) and sentence[end] == "»":
                 start, end = start - 1, end + 1
                 text = sentence[start:end]
-            kind = "misspelt" if how == "misspelt" else "name" if text == index.english.get(key) else "alias"
+            kind = "misspelt" if how == "misspelt" else "name" if text in (index.english.get(key), key) else "alias"
             return Mention(start, end, text, key, index.types[key], kind), n
     return None
 
