@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--language", metavar="LANG", help="the article's language (ISO 639-1), instead of the detected one")
     n.add_argument("--key", help="the source's key (default: publisher, date and the headline's first words)")
 
+    d = sub.add_parser("draft", help="propose the claims of a source's sentences (known names, meetings, dates, "
+                                     "places, chairs, elections, posts, quantities) for the curator to accept")
+    d.add_argument("source", metavar="SOURCE_KEY", help="the source's key (its file sources/SOURCE_KEY.yaml)")
+    d.add_argument("--facts", type=Path, help="the facts folder (default: the checkout's facts/)")
+
     t = sub.add_parser("sentences", help="the numbered sentences of an article's text, as they are quoted")
     t.add_argument("text", type=Path, help="the text file (UTF-8), e.g. facts/texts/NAME.txt")
     t.add_argument("--format", "-f", choices=("table", "json"), default="table",
@@ -619,6 +624,24 @@ def cmd_new_source(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from graph_builder.drafting import draft_source
+    from graph_builder.errors import display_path
+
+    path, found = draft_source(_facts(args), args.source)
+    shown = display_path(str(path))
+    if not found.proposals:
+        print(f"nothing to propose: every sentence of {args.source} with something to read is quoted already")
+        return EXIT_OK
+    print(f"wrote {shown}: {found.count} proposal{'s' if found.count != 1 else ''} under {len(found.proposals)} "
+          f"sentence{'s' if len(found.proposals) != 1 else ''}"
+          + (f", naming {len(found.new_entities)} new entities (listed in a comment there)" if found.new_entities
+             else ""))
+    print(f"next: in {shown}, accept a proposal by deleting its 'draft:' line, reject it by deleting the claim; "
+          "declare the new entities in entities/; then customs-kg build")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from graph_builder.synth import generate
 
@@ -660,7 +683,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
                    "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth,
-                   "sentences": cmd_sentences, "new-source": cmd_new_source}[args.command]
+                   "sentences": cmd_sentences, "new-source": cmd_new_source,
+                   "draft": cmd_draft}[args.command]
         with _batch(args.command):
             return handler(args)
     except FactsError as exc:

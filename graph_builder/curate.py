@@ -118,7 +118,8 @@ def source_key(detected: Detected, publisher: str | None) -> str:
     return key[:120].rstrip("-")
 
 
-def _yaml_string(text: str) -> str:
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -128,7 +129,7 @@ def source_yaml(key: str, text_name: str, detected: Detected, *, origin: str, ur
     out = [f"# Written by customs-kg new-source from {origin}: check each field against the text, then quote its",
            "# sentences (customs-kg sentences texts/" + text_name + ") and write the claims under them.",
            "source:", f"  id: {key}", f"  text: {text_name}",
-           f"  headline: {_yaml_string(detected.headline)}  # line {detected.headline_line} of the text"]
+           f"  headline: {yaml_string(detected.headline)}  # line {detected.headline_line} of the text"]
     if publisher:
         out.append(f"  publisher: {publisher}  # given with --publisher")
     if published:

@@ -15,7 +15,7 @@ MODULES = {p.stem for p in PACKAGE.rglob("*.py")}
 # an earlier one and the shared modules at the package's top, never from a later stage or the orchestrators.
 STAGES = ("loading", "building", "validating", "writing", "answering")
 SHARED = {"errors", "limits", "textsafe", "paths", "namespaces", "iris", "atomic"}
-ORCHESTRATORS = {"pipeline", "cli", "synth", "ontodocs", "curate"}
+ORCHESTRATORS = {"pipeline", "cli", "synth", "ontodocs", "curate", "drafting"}
 
 
 def _private(name: str) -> bool:

@@ -770,6 +770,9 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
         out.add(file, line_of(statements, 1), "statements", "expected a list of statements")
         _defer_refs(ctx, facts)
         return
+    pending = pending_proposals(statements)
+    if pending:
+        out.add(file, pending[0], "draft", proposals_message(len(pending)))
     for item in statements:
         for claim, st in _load_item(item, key, file, ctx, out, norm_text):
             if st is not None:
@@ -777,6 +780,31 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
             else:
                 facts.failed.update(_statement_key(claim))
     _defer_refs(ctx, facts)
+
+
+# A claim that `customs-kg draft` proposed and the curator has not yet accepted carries this field.
+DRAFT_FIELD = "draft"
+
+
+def _is_proposal(claim: YValue) -> bool:
+    return isinstance(claim, YMap) and YStr(DRAFT_FIELD, 0) in claim
+
+
+def pending_proposals(statements: YValue) -> list[int]:
+    """The lines of the claims of a ``statements:`` list still marked as proposals (a ``draft:`` field)."""
+    lines: list[int] = []
+    for item in statements if isinstance(statements, YSeq) else ():
+        claims = _get(item, "claims") if isinstance(item, YMap) else None
+        for claim in claims if isinstance(claims, YSeq) else ():
+            if _is_proposal(claim):
+                lines.append(line_of(claim, line_of(item)))
+    return lines
+
+
+def proposals_message(count: int) -> str:
+    """What a source file with proposals left in it is told (the file is refused until there are none)."""
+    return (f"{count} proposal{'s' if count != 1 else ''} to accept or delete (written by customs-kg draft): "
+            "delete a proposal's 'draft:' line to accept it, or the whole claim to reject it")
 
 
 def _statement_key(item: YValue) -> list[str]:
@@ -812,6 +840,8 @@ def _load_item(item: YValue, source: str, file: str, ctx: _Ctx, out: _Collector,
         return [(item, None)]
     found: list[tuple[YValue, Statement | None]] = []
     for claim in claims:
+        if _is_proposal(claim):
+            continue  # refused as a whole, once (pending_proposals); not read until accepted
         own = _get(claim, "quote") if isinstance(claim, YMap) else None
         if own is not None:
             out.add(file, line_of(own, line_of(claim, item.line)), "quote",
