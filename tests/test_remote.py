@@ -29,6 +29,7 @@ from graph_builder.answering.results import rows_as_strings
 from servers import free_port, start_oxigraph, start_virtuoso
 from test_queries import EXPECTED, QUERIES_DIR
 
+ID = "https://w3id.org/customs-kg/id/"
 GRAPH = remote.DEFAULT_GRAPH
 QUERIES = all_queries(QUERIES_DIR)
 
@@ -70,7 +71,7 @@ def ep(server) -> remote.Endpoint:
 def pushed(request, turtle_file, built_graph):
     """A server holding the bundled graph, pushed with the CLI."""
     server = request.getfixturevalue(request.param)
-    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", server.base, "--store", server.kind,
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", server.base, "--store-type", server.kind,
                    *auth_args(server.kind))
     assert proc.returncode == 0, proc.stderr
     assert "push: sent" in proc.stderr and f"<{GRAPH}>" in proc.stderr
@@ -96,14 +97,17 @@ def test_query_gives_the_local_rows(pushed, built_graph, name, params):
 
 def test_query_command_with_endpoint_in_every_format(pushed):
     args = ["query", "meeting-chair", "--param", "series=global-rilo-meetings", "--param", "number=28",
-            "--endpoint", pushed.base, "--store", pushed.kind]
+            "--endpoint", pushed.base, "--store-type", pushed.kind]
     proc = run_cli(*args, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["head"]["vars"][:3] == ["meeting", "chair", "chairLabel"]
     assert [b["chair"]["value"] for b in data["results"]["bindings"]] == ["https://w3id.org/customs-kg/id/rilo-cis"]
-    proc = run_cli(*args, "--format", "csv")
+    proc = run_cli(*args, "--format", "csv", "--keys")
     assert proc.returncode == 0 and "global-rilo-meeting-28,rilo-cis," in proc.stdout
+    local = run_cli(*args[:6], "--format", "csv")  # the SPARQL CSV results: the same as locally
+    assert run_cli(*args, "--format", "csv").stdout == local.stdout
+    assert f"{ID}global-rilo-meeting-28,{ID}rilo-cis," in local.stdout
 
 
 def test_query_with_a_hostile_string_parameter_is_a_plain_string(pushed):
@@ -114,13 +118,13 @@ def test_query_with_a_hostile_string_parameter_is_a_plain_string(pushed):
 
 def test_service_is_refused_before_anything_is_sent():
     proc = run_cli("query", "--text", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-                   "--endpoint", "http://127.0.0.1:9/", "--store", "oxigraph")
+                   "--endpoint", "http://127.0.0.1:9/", "--store-type", "oxigraph")
     assert proc.returncode == 2 and "SERVICE is refused" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_second_push_replaces_and_duplicates_nothing(pushed, turtle_file, built_graph):
     before = remote.graph_size(ep(pushed), GRAPH)
-    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", pushed.base, "--store", pushed.kind,
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", pushed.base, "--store-type", pushed.kind,
                    *auth_args(pushed.kind))
     assert proc.returncode == 0, proc.stderr
     assert remote.graph_size(ep(pushed), GRAPH) == before == len(built_graph)
@@ -145,7 +149,7 @@ def test_push_shows_progress_in_bytes(pushed, built_graph):
 
 def test_push_to_a_dead_port_is_a_clean_error():
     port = free_port()
-    proc = run_cli("push", "--endpoint", f"http://127.0.0.1:{port}", "--store", "oxigraph", timeout=120)
+    proc = run_cli("push", "--endpoint", f"http://127.0.0.1:{port}", "--store-type", "oxigraph", timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert f"cannot reach http://127.0.0.1:{port}/store" in proc.stderr
     assert "gave up after 4 attempts" in proc.stderr
@@ -154,12 +158,12 @@ def test_push_to_a_dead_port_is_a_clean_error():
 
 
 def test_query_on_a_dead_port_is_a_clean_error():
-    proc = run_cli("query", "rilos", "--endpoint", f"http://127.0.0.1:{free_port()}", "--store", "oxigraph")
+    proc = run_cli("query", "rilos", "--endpoint", f"http://127.0.0.1:{free_port()}", "--store-type", "oxigraph")
     assert proc.returncode == 2 and "cannot reach" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_virtuoso_wrong_password_is_401(virtuoso, turtle_file):
-    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", virtuoso.base, "--store", "virtuoso",
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", virtuoso.base, "--store-type", "virtuoso",
                    "--user", "dba", "--password", "wrong")
     assert proc.returncode == 2, proc.stderr
     assert "refused the credentials (HTTP 401" in proc.stderr and "internal error" not in proc.stderr
@@ -323,14 +327,14 @@ def test_show_and_timeline_read_the_store(pushed, command, name):
     # the card drawn from the store's copy is the card drawn from the local build
     local = run_cli(command, name, "--quotes")
     assert local.returncode == 0, local.stderr
-    remote_run = run_cli(command, name, "--quotes", "--endpoint", pushed.base, "--store", pushed.kind,
+    remote_run = run_cli(command, name, "--quotes", "--endpoint", pushed.base, "--store-type", pushed.kind,
                          *auth_args(pushed.kind))
     assert remote_run.returncode == 0, remote_run.stderr
     assert remote_run.stdout == local.stdout
 
 
 def test_show_from_an_empty_graph_is_a_clean_error(oxigraph):
-    proc = run_cli("show", "Bakanov", "--endpoint", oxigraph.base, "--store", "oxigraph", "--graph", "urn:nothing:here")
+    proc = run_cli("show", "Bakanov", "--endpoint", oxigraph.base, "--store-type", "oxigraph", "--graph", "urn:nothing:here")
     assert proc.returncode == 2
     assert "is empty or does not exist (push it first)" in proc.stderr
     assert "Traceback" not in proc.stderr

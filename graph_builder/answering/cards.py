@@ -66,6 +66,7 @@ class Line:
     status: str | None = None
     reason: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    attested: str | None = None  # the first date a source saw it, for a holding with no term recorded
 
 
 @dataclass
@@ -222,7 +223,8 @@ def membership_lines(r: _Reader, node: Node, *, as_member: bool, at: PartialDate
             detail.append(how + (f" at {r.label(where)}" if where is not None else "") + (f" in {when}" if when is not None else ""))
         out.append(Line("Memberships and posts" if as_member else "Members and post holders",
                         text + (f" ({'; '.join(detail)})" if detail else ""), key_of(other) if other is not None else None,
-                        start, end, status, reason, r.evidence_of(m)))
+                        start, end, status, reason, r.evidence_of(m),
+                        attested[0] if attested and not (start or end) else None))
     return out
 
 
@@ -401,8 +403,26 @@ def _event_lines(r: _Reader, e: Node) -> list[Line]:
 # ---------------------------------------------------------------------------
 
 def _sort_key(line: Line) -> tuple[tuple[int, int, int], str]:
-    d = parse_date(line.start or line.end or "9999")
+    d = parse_date(line.start or line.end or line.attested or "9999")
     return (d.first_day(), line.text)
+
+
+def _as_of_events(lines: list[Line], at: PartialDate | None) -> list[Line]:
+    """Events (not holdings: they carry their status already) as of ``at``: those that began later left
+    out, the others marked held or cannot tell, as ``show --as-of`` does for holdings."""
+    if at is None:
+        return lines
+    from graph_builder.answering.temporal import Truth, happened
+
+    out = []
+    for line in lines:
+        if line.status is None:
+            truth, reason = happened(parse_date(line.start) if line.start else None, at)
+            if truth is Truth.NOT_HELD:
+                continue
+            line.status, line.reason = str(truth), reason
+        out.append(line)
+    return out
 
 
 def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
@@ -427,8 +447,9 @@ def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang:
                               key_of(election), start, end, evidence=r.evidence_of(election)))
     else:
         lines += _body_timeline(r, node, at)
-    dated = sorted((l for l in lines if l.start or l.end), key=_sort_key)
-    undated = sorted((l for l in lines if not (l.start or l.end)), key=lambda l: (l.section, l.text))
+    lines = _as_of_events(lines, at)
+    dated = sorted((l for l in lines if l.start or l.end or l.attested), key=_sort_key)
+    undated = sorted((l for l in lines if not (l.start or l.end or l.attested)), key=lambda l: (l.section, l.text))
     return Card(key_of(node), r.label(node), r.types(node), [], dated, str(at) if at else None, undated,
                 kind="timeline", notes=_numbering_gaps(r, node))
 
@@ -559,7 +580,8 @@ def render(card: Card, fmt: str = "table", quotes: bool = False, raw: bool = Fal
             prefix = "- " if md else "  "
             when = ""
             if card.kind == "timeline" and section == "Timeline":
-                when = f"{_span(line.start, line.end):<25} "
+                span = _span(line.start, line.end) if line.start or line.end else f"attested {line.attested}"
+                when = f"{span:<25} "
             status = f" [{line.status}{': ' + line.reason if line.reason and line.status != 'held' else ''}]" if line.status else ""
             label = f"{line.section}: " if card.kind == "timeline" else ""
             put(prefix, line.text + status, lead=when + label)
@@ -583,12 +605,15 @@ CSV_COLUMNS = ("entity", "section", "text", "target", "start", "end", "status", 
 
 
 def _csv_rows(card: Card, quotes: bool) -> list[list[str]]:
-    """One CSV/TSV row per line and source (a line without a source: one row with empty source cells)."""
+    """One CSV/TSV row per line (fact): its sources and their publication dates joined by "; " in the same
+    order, and with ``quotes`` its quoted sentences, each once, one a line of the cell."""
     rows = []
     for line in card.lines + card.undated:
-        for ev in line.evidence or [Evidence("", "", None)]:
-            rows.append([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
-                         line.status or "", ev.source, ev.published or "", (ev.quote or "") if quotes else ""])
+        sources = list(dict.fromkeys((ev.source, ev.published or "") for ev in line.evidence))
+        said = list(dict.fromkeys(ev.quote for ev in line.evidence if ev.quote)) if quotes else []
+        rows.append([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
+                     line.status or "", "; ".join(s for s, _ in sources), "; ".join(p for _, p in sources),
+                     "\n".join(said)])
     return rows
 
 

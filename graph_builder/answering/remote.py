@@ -1,6 +1,6 @@
 """Graph stores over HTTP: push the graph (SPARQL 1.1 Graph Store Protocol) and query it (SPARQL 1.1 Protocol).
 
-Endpoint conventions (``--store``):
+Endpoint conventions (``--store-type``):
 
 * ``oxigraph``: URL is the server's base URL; Graph Store at ``URL/store?graph=IRI``,
   queries at ``URL/query``.
@@ -171,7 +171,7 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
     soon as it is larger, never buffered whole first.
     """
     if not ep.query_url:
-        raise RemoteError(f"{what}: no SPARQL query URL: give --store oxigraph|virtuoso or --query-url")
+        raise RemoteError(f"{what}: no SPARQL query URL: give --store-type oxigraph|virtuoso or --query-url")
     form = {"query": text}
     if graph:
         iri_ref(graph)
