@@ -492,7 +492,7 @@ def _as_of(text: str | None) -> PartialDate | None:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from graph_builder.answering.query import all_queries, check_params, resolve_params, run
+    from graph_builder.answering.query import all_queries, check_params, names_to_resolve, run
     from graph_builder.answering.results import format_graph, format_rows
 
     if args.list:
@@ -510,13 +510,16 @@ def cmd_query(args: argparse.Namespace) -> int:
 
         if args.data or args.facts:
             raise UsageError("customs-kg query: --endpoint reads the store, not --data / --facts")
-        rows = run_remote(_endpoint(args), q, params, graph=DEFAULT_GRAPH if args.graph is None else args.graph,
-                          timeout=args.timeout, allow_remote=args.allow_remote, max_answer_mb=args.max_answer)
+        ep, named = _endpoint(args), DEFAULT_GRAPH if args.graph is None else args.graph
+        if names_to_resolve(q, params):
+            from graph_builder.answering.remote import fetch_names
+
+            params = _resolved(q, params, fetch_names(ep, named, timeout=args.timeout, max_answer_mb=args.max_answer))
+        rows = run_remote(ep, q, params, graph=named, timeout=args.timeout, allow_remote=args.allow_remote,
+                          max_answer_mb=args.max_answer)
     else:
         graph = _local_graph(args)
-        params, notes = resolve_params(q, params, graph)
-        for note in notes:
-            _err(note)
+        params = _resolved(q, params, graph)
         rows = run(graph, q, params, timeout=args.timeout, allow_remote=args.allow_remote)
     if rows.triples is not None:
         if args.format not in (None, *GRAPH_FORMATS):
@@ -531,6 +534,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     sys.stdout.write(format_rows(rows, fmt, raw=args.raw, keys=args.keys,
                                  width=_table_width() if fmt == "table" else None))
     return EXIT_OK
+
+
+def _resolved(q: NamedQuery, params: dict[str, str], graph: Union[Graph, pyoxigraph.Store]) -> dict[str, str]:
+    """The parameters with each entity named by its IRI; an approximate match said on stderr."""
+    from graph_builder.answering.query import resolve_params
+
+    resolved, notes = resolve_params(q, params, graph)
+    for note in notes:
+        _err(note)
+    return resolved
 
 
 def _the_query(args: argparse.Namespace) -> NamedQuery:

@@ -36,7 +36,7 @@ def facts(tmp_path_factory) -> Path:
 
 
 def rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
-    args = ["query", name, "--facts", str(facts), "-f", "csv"]
+    args = ["query", name, "--facts", str(facts), "-f", "csv", "--keys"]
     for key, value in params.items():
         args += ["-p", f"{key}={value}"]
     proc = run_cli(*args)

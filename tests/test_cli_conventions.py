@@ -366,6 +366,11 @@ def _sample(metavar: str | None) -> list[str]:
     return {"DATE": ["2022"], "URL": ["http://127.0.0.1:9/"], "IRI": ["urn:x"], "FORMAT": ["ttl"]}.get(metavar, ["x"])
 
 
+def test_the_help_lists_every_command_and_each_has_its_help():
+    listed = re.findall(r"^    ([a-z-]+)(?:  |$)", ok("--help").stdout, re.M)
+    assert tuple(listed) == SUBCOMMANDS
+
+
 @pytest.mark.parametrize("command", SUBCOMMANDS)
 def test_every_option_in_the_help_is_accepted(command):
     help_text = ok(command, "--help").stdout
@@ -423,3 +428,25 @@ def test_a_post_attested_only_at_a_date_is_shown_at_that_date():
     data = json.loads(ok("timeline", "oleg-bakanov", "-f", "json").stdout)
     assert data["undated"] == []
     assert any(line.get("attested") == "2021-03" for line in data["dated"])
+
+
+def test_timeline_as_of_lists_only_the_meetings_held_by_then_under_a_term(tmp_path):
+    import shutil
+
+    from conftest import BUNDLED_FACTS
+
+    facts = tmp_path / "facts"  # the bundled facts and an invented article (a chair's term over three meetings)
+    shutil.copytree(BUNDLED_FACTS, facts)
+    for part in ("sources", "texts", "entities"):
+        for path in (ROOT / "tests" / "articles" / "inland-waters" / part).iterdir():
+            shutil.copy2(path, facts / part / path.name)
+    whole = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts)).stdout
+    assert ("meetings in this term: 5th Meeting of the Inland Waters Customs Council, 6th Meeting of the Inland "
+            "Waters Customs Council, 7th Meeting of the Inland Waters Customs Council\n") in whole
+    as_of = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts), "--as-of", "2025-01").stdout
+    assert "meetings in this term: 5th Meeting of the Inland Waters Customs Council [held" in as_of
+    assert "6th Meeting" not in as_of and "7th Meeting" not in as_of
+    # a month asks "by the end of it": the 6th meeting (2025-06-03) is held by 2025-06, the 7th is not
+    june = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts), "--as-of", "2025-06").stdout
+    assert "6th Meeting of the Inland Waters Customs Council (2025-06-03; Lakeport; chair not recorded) [held]" in june
+    assert "7th Meeting" not in june

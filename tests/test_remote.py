@@ -110,6 +110,20 @@ def test_query_command_with_endpoint_in_every_format(pushed):
     assert f"{ID}global-rilo-meeting-28,{ID}rilo-cis," in local.stdout
 
 
+def test_query_parameters_are_resolved_by_name_on_the_endpoint_as_locally(pushed):
+    remote_store = ("--endpoint", pushed.base, "--store-type", pushed.kind)
+    local = run_cli("query", "members-of-body", "--param", "body=rilo-cis", "-f", "json")
+    for name in ("RILO CIS", "RILO-CIS"):
+        proc = run_cli("query", "members-of-body", "--param", f"body={name}", *remote_store, "-f", "json")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout) == json.loads(local.stdout) and "matched" not in proc.stderr
+    proc = run_cli("query", "members-of-body", "--param", "body=rilo-cs", *remote_store, "-f", "json")
+    assert proc.returncode == 0 and "--param body: matched 'rilo-cs' as " in proc.stderr
+    proc = run_cli("query", "members-of-body", "--param", "body=rilo-xyz", *remote_store)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no organization matches 'rilo-xyz'; did you mean " in proc.stderr and "(rilo-cis)?" in proc.stderr
+
+
 def test_query_with_a_hostile_string_parameter_is_a_plain_string(pushed):
     q = QUERIES["resolve-name"]
     rows = remote.run_remote(ep(pushed), q, {"name": 'x" } } ; DROP ALL ; SELECT * { "'})

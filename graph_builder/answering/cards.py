@@ -407,6 +407,13 @@ def _sort_key(line: Line) -> tuple[tuple[int, int, int], str]:
     return (d.first_day(), line.text)
 
 
+def _later(start: str | None, at: PartialDate | None) -> bool:
+    """Whether an event that began at ``start`` began after ``at`` (never, without ``at``)."""
+    from graph_builder.answering.temporal import Truth, happened
+
+    return at is not None and happened(parse_date(start) if start else None, at)[0] is Truth.NOT_HELD
+
+
 def _as_of_events(lines: list[Line], at: PartialDate | None) -> list[Line]:
     """Events (not holdings: they carry their status already) as of ``at``: those that began later left
     out, the others marked held or cannot tell, as ``show --as-of`` does for holdings."""
@@ -511,7 +518,8 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
         role = g.value(m, ORG.role) if m is not None else None
         if role in chair_roles:
             line.section = "Chairs and vice-chairs"
-            under = [mt for mt in meetings if (line.start or line.end) and _within(*r.event_dates(mt), line.start, line.end)]
+            under = [mt for mt in meetings if (line.start or line.end) and _within(*r.event_dates(mt), line.start, line.end)
+                     and not _later(r.event_dates(mt)[0], at)]
             if under:
                 line.text += "; meetings in this term: " + ", ".join(r.label(mt) for mt in under)
         else:

@@ -582,17 +582,21 @@ def names_graph(graph: Graph | Any) -> Graph:
         return graph
     import pyoxigraph
 
-    from graph_builder.answering.resolve import ALIAS_PREDICATES, CODE_PREDICATES, PREFERRED_PREDICATES
-    from graph_builder.namespaces import RDF
+    from graph_builder.answering.resolve import NAME_PREDICATES
     from graph_builder.validating.ntriples import to_rdflib
 
     out = Graph()
-    for predicate in (RDF.type, *PREFERRED_PREDICATES, *ALIAS_PREDICATES, *CODE_PREDICATES):
+    for predicate in NAME_PREDICATES:
         for quad in graph.quads_for_pattern(None, pyoxigraph.NamedNode(str(predicate)), None, None):
             subject, value = to_rdflib(quad.subject), to_rdflib(quad.object)
             if subject is not None and value is not None:
                 out.add((subject, predicate, value))
     return out
+
+
+def names_to_resolve(q: NamedQuery, params: dict[str, str]) -> bool:
+    """Whether any given parameter is an entity to resolve by name (:func:`resolve_params` needs the names)."""
+    return any(p.type == "iri" and p.name in params for p in q.params)
 
 
 def resolve_params(q: NamedQuery, params: dict[str, str], graph: Graph | Any) -> tuple[dict[str, str], list[str]]:

@@ -269,6 +269,23 @@ def fetch_graph(ep: Endpoint, graph: str, max_answer_mb: float = MAX_ANSWER_MB,
     return g
 
 
+def fetch_names(ep: Endpoint, graph: str, *, timeout: float | None = QUERY_TIMEOUT,
+                max_answer_mb: float = MAX_ANSWER_MB) -> Graph:
+    """The triples of the server's graph that type and name entities (rdf:type, labels, aliases, codes),
+    for resolving a query's parameters by name as locally."""
+    from graph_builder.answering.resolve import NAME_PREDICATES
+
+    values = " ".join(iri_ref(str(p)) for p in NAME_PREDICATES)
+    where = f"GRAPH {iri_ref(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} {where} }}",
+                         what="reading the names in the graph", timeout=timeout, max_answer_mb=max_answer_mb)
+    g = Graph()
+    for s, p, o in rows.rows:
+        if s is not None and p is not None and o is not None:
+            g.add((s, p, o))
+    return g
+
+
 def graph_size(ep: Endpoint, graph: str, client: httpx.Client | None = None) -> int:
     """How many triples the server's named graph holds (0 when it does not exist)."""
     rows = sparql_select(ep, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}",

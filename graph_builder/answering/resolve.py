@@ -51,6 +51,8 @@ from graph_builder.namespaces import CKG, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEM
 PREFERRED_PREDICATES = (RDFS.label, SKOS.prefLabel, FOAF.name, SCHEMA.name)
 ALIAS_PREDICATES = (SKOS.altLabel,)
 CODE_PREDICATES = (SKOS.notation,)
+# Every predicate a Resolver reads: the types and the names.
+NAME_PREDICATES = (RDF.type, *PREFERRED_PREDICATES, *ALIAS_PREDICATES, *CODE_PREDICATES)
 # The names ambiguous_names() compares: those a curator writes.
 CURATED_NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
