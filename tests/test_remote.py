@@ -20,6 +20,8 @@ import threading
 
 import httpx
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 
 from conftest import run_cli
 from graph_builder.answering import query as query_mod
@@ -122,6 +124,21 @@ def test_query_parameters_are_resolved_by_name_on_the_endpoint_as_locally(pushed
     proc = run_cli("query", "members-of-body", "--param", "body=rilo-xyz", *remote_store)
     assert proc.returncode == 2 and proc.stdout == ""
     assert "no organization matches 'rilo-xyz'; did you mean " in proc.stderr and "(rilo-cis)?" in proc.stderr
+
+
+def test_construct_and_describe_on_the_endpoint_give_rdf(pushed):
+    remote_store = ("--endpoint", pushed.base, "--store-type", pushed.kind)
+    construct = ("CONSTRUCT { ?r a <https://w3id.org/customs-kg/ontology#RILO> } "
+                 "WHERE { ?r a <https://w3id.org/customs-kg/ontology#RILO> }")
+    local = run_cli("query", "--text", construct, "-f", "nt")
+    answer = run_cli("query", "--text", construct, *remote_store, "-f", "nt")
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout == local.stdout and answer.stdout.count("\n") == 4
+    described = run_cli("query", "--text", f"DESCRIBE <{ID}rilo-cis>", *remote_store)
+    assert described.returncode == 0, described.stderr
+    graph = Graph().parse(data=described.stdout, format="turtle")
+    assert (URIRef(ID + "rilo-cis"), RDFS.label, Literal(
+        "Regional Intelligence Liaison Office for the Commonwealth of Independent States", lang="en")) in graph
 
 
 def test_query_with_a_hostile_string_parameter_is_a_plain_string(pushed):
