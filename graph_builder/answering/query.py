@@ -613,12 +613,20 @@ def resolve_params(q: NamedQuery, params: dict[str, str], graph: Graph | Any) ->
     declared = {p.name: p for p in q.params}
     wanted = [(name, declared[name], raw) for name, raw in sorted(params.items())
               if name in declared and declared[name].type == "iri"]
-    if not wanted:
-        return params, []
-    resolver = Resolver.from_graph(names_graph(graph))
-    out, notes = dict(params), []
-    for name, param, raw in wanted:
+    out = dict(params)
+    notes: list[str] = []
+    slow: list[tuple[str, list[URIRef], str]] = []
+    for name, param, raw in wanted:  # a key or an IRI of an entity of the kind asked for: no index needed
         classes = [URIRef(PREFIXES[c.split(":", 1)[0]] + c.split(":", 1)[1]) for c in param.classes]
+        direct = _as_iri(raw) or (str(ID[raw]) if _KEY.fullmatch(raw) else None)
+        if direct is not None and _is_a(graph, URIRef(direct), classes):
+            out[name] = direct
+        else:
+            slow.append((name, classes, raw))
+    if not slow:
+        return out, notes
+    resolver = Resolver.from_graph(names_graph(graph))
+    for name, classes, raw in slow:
         as_iri = _as_iri(raw)
         try:
             match = resolver.resolve_one(as_iri if as_iri is not None else raw, classes)
@@ -635,6 +643,22 @@ def resolve_params(q: NamedQuery, params: dict[str, str], graph: Graph | Any) ->
             notes.append(f"--param {name}: matched '{terminal_text(raw)}' as {match.label} ({match.key})")
         out[name] = str(match.iri)
     return out, notes
+
+
+def _is_a(graph: Graph | Any, node: URIRef, classes: Sequence[URIRef]) -> bool:
+    """Whether ``node`` has one of the types ``classes`` in ``graph`` (without classes: whether it has a label)."""
+    from graph_builder.namespaces import RDF, RDFS
+
+    patterns = [(RDF.type, c) for c in classes] if classes else [(RDFS.label, None)]
+    if isinstance(graph, Graph):
+        return any((node, p, o) in graph if o is not None else graph.value(node, p) is not None
+                   for p, o in patterns)
+    import pyoxigraph
+
+    subject = pyoxigraph.NamedNode(str(node))
+    return any(next(iter(graph.quads_for_pattern(subject, pyoxigraph.NamedNode(str(p)),
+                                                  None if o is None else pyoxigraph.NamedNode(str(o)), None)),
+                    None) is not None for p, o in patterns)
 
 
 def _as_iri(raw: str) -> str | None:
