@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     _format_option(q, GRAPH_FORMATS)
     q.add_argument("--keys", action="store_true", help="with -f csv or tsv: the readable key form of the table "
                    "(rilo-cis for our IRIs) instead of the SPARQL 1.1 CSV/TSV results format")
-    _remote_options(q, push=False)
+    _remote_options(q, push=False, old_store=False)
 
     u = sub.add_parser("push", help="replace a named graph in a graph store with the graph (Graph Store Protocol PUT)")
     _graph_options(u)
@@ -213,15 +213,16 @@ def _store_type(args: argparse.Namespace) -> None:
     args.store_type, args.store = str(old), None
 
 
-def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
-    """Options of the commands that talk to a graph store (see graph_builder.answering.remote)."""
+def _remote_options(p: argparse.ArgumentParser, push: bool, old_store: bool = True) -> None:
+    """Options of the commands that talk to a graph store (see graph_builder.answering.remote); ``old_store``:
+    also ``--store KIND``, the old spelling of ``--store-type`` (query has ``--store DIR`` of its own)."""
     p.add_argument("--endpoint", metavar="URL", required=False,
                    help="the store: its base URL with --store-type oxigraph|virtuoso, else (generic) the Graph "
                         "Store URL for push and the SPARQL query URL for query")
     p.add_argument("--store-type", choices=STORE_TYPES, default=None,
                    help="with --endpoint: the kind of graph store, which says how to find its Graph Store and query "
                         "URLs (default: generic)")
-    if "--store" not in p._option_string_actions:  # push, show, timeline: the old spelling of --store-type
+    if old_store:
         p.add_argument("--store", choices=STORE_TYPES, help=argparse.SUPPRESS)
     if push:
         p.add_argument("--gsp-url", metavar="URL", help="the Graph Store Protocol URL (overrides --store-type)")
