@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the command that needs th
     import pyoxigraph
     from rdflib import Graph
 
-    from graph_builder.answering.query import NamedQuery, Param
+    from graph_builder.answering.query import NamedQuery
     from graph_builder.answering.remote import Endpoint
     from graph_builder.building.build import Triple
     from graph_builder.loading.dates import PartialDate
@@ -34,6 +34,10 @@ EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_b
 LABEL_LANGUAGES = ("en", "ru", "fr")  # the languages of the curated names (facts/entities, facts/vocab)
 VIZ_KINDS = ("membership", "structure", "participation", "chairs")  # = graph_builder.answering.network.KINDS
 RDF_SUFFIXES = (".ttl", ".nt", ".trig", ".nq", ".jsonld", ".rdf", ".owl", ".xml")  # = rdfinput.FORMATS and REFUSED
+STORE_TYPES = ("generic", "oxigraph", "virtuoso")  # = graph_builder.answering.remote's conventions
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+GRAPH_FORMATS = ("ttl", "turtle", "nt", "ntriples", "jsonld")  # the answer of a CONSTRUCT or DESCRIBE
+STDIN = "-"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,14 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
                    "incremental cache ($XDG_CACHE_HOME/customs-kg/, or $CUSTOMS_KG_CACHE)")
 
     v = sub.add_parser("validate", help="check a facts folder or an RDF file against shapes and ontology")
-    v.add_argument("path", nargs="?", type=Path, help="facts folder or .ttl/.trig/.nt/.nq file (default: the bundled facts)")
+    v.add_argument("path", nargs="?", type=Path, help="facts folder, .ttl/.trig/.nt/.nq/.jsonld file, or - (RDF on "
+                   "standard input) (default: the bundled facts)")
     v.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (HermiT)")
+    v.add_argument("--format", "-f", choices=("text", "json", "turtle"), default="text",
+                   help="the report: text (one line a result, on stderr, and a summary), json (the results and the "
+                        "summary) or turtle (the SHACL validation report graph) (default: text)")
 
     q = sub.add_parser("query", help="run a named query (or a .rq file, or --text) over the graph")
-    q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
+    q.add_argument("name", nargs="?", help="query name (see --list), path to a .rq file, or - (the query on "
+                   "standard input)")
     q.add_argument("--text", help="a SPARQL query given inline")
-    q.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", help="bind a parameter (repeatable)")
-    q.add_argument("--as-of", metavar="DATE", help="bind the query's date parameter (YYYY, YYYY-MM or YYYY-MM-DD)")
+    q.add_argument("--param", "-p", action="append", metavar="KEY=VALUE",
+                   help="bind a parameter (repeatable); an entity by any name show accepts (key, label, alias, IRI)")
+    q.add_argument("--as-of", metavar="DATE", help="bind the query's one date parameter (YYYY, YYYY-MM or YYYY-MM-DD)")
     q.add_argument("--timeout", type=_seconds, metavar="SECONDS", default=QUERY_TIMEOUT,
                    help=f"stop the query after this many seconds, reading and checking it included "
                         f"(default: {QUERY_TIMEOUT:g}; 0: no limit)")
@@ -77,9 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="the query engine for a local graph (default: oxigraph; same answers)")
+    q.add_argument("--store", type=Path, metavar="DIR", help="query the on-disk Oxigraph store DIR written by "
+                   "'customs-kg build --store DIR' (with --endpoint, a store type: deprecated, use --store-type)")
     _graph_options(q)
-    _format_option(q)
-    _remote_options(q, push=False)
+    _format_option(q, GRAPH_FORMATS)
+    q.add_argument("--keys", action="store_true", help="with -f csv or tsv: the readable key form of the table "
+                   "(rilo-cis for our IRIs) instead of the SPARQL 1.1 CSV/TSV results format")
+    _remote_options(q, push=False, old_store=False)
 
     u = sub.add_parser("push", help="replace a named graph in a graph store with the graph (Graph Store Protocol PUT)")
     _graph_options(u)
@@ -162,13 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _graph_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", type=Path, help="read this RDF file instead of building the bundled facts")
+    p.add_argument("--data", type=Path, help="read this RDF file (- : from standard input) instead of building "
+                   "the bundled facts")
     p.add_argument("--facts", type=Path, help="build this facts folder")
 
 
-def _format_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json", "markdown"), default="table",
-                   help="output format (default: a table or card for the terminal)")
+def _format_option(p: argparse.ArgumentParser, graph_formats: Sequence[str] = ()) -> None:
+    choices = RESULT_FORMATS + tuple(graph_formats)
+    p.add_argument("--format", "-f", choices=choices, default=None,
+                   help="output format: " + ", ".join(RESULT_FORMATS) + " (default: a table or card for the "
+                        "terminal; csv, tsv and json: the SPARQL 1.1 results formats)"
+                        + (f"; a CONSTRUCT or DESCRIBE: {', '.join(graph_formats)} (default: Turtle)"
+                           if graph_formats else ""))
     p.add_argument("--raw", action="store_true",
                    help="with -f csv or tsv: write every cell as it is (by default a cell starting with = + - @, "
                         "a tab or a CR gets a leading ' so that a spreadsheet shows it as text, not as a formula)")
@@ -177,20 +196,42 @@ def _format_option(p: argparse.ArgumentParser) -> None:
 def _check_raw(args: argparse.Namespace) -> None:
     if getattr(args, "raw", False) and args.format not in ("csv", "tsv"):
         raise UsageError(f"customs-kg {args.command}: --raw applies to --format csv and tsv only")
+    if getattr(args, "keys", False) and args.format not in ("csv", "tsv"):
+        raise UsageError(f"customs-kg {args.command}: --keys applies to --format csv and tsv only")
 
 
-def _remote_options(p: argparse.ArgumentParser, push: bool) -> None:
-    """Options of the commands that talk to a graph store (see graph_builder.answering.remote)."""
+def _store_type(args: argparse.Namespace) -> None:
+    """``--store`` with a store type (the old spelling, with --endpoint): read as ``--store-type``, with a warning."""
+    old = getattr(args, "store", None)
+    remote = getattr(args, "endpoint", None) or getattr(args, "query_url", None) or getattr(args, "gsp_url", None)
+    if getattr(args, "store_type", None) is not None and not remote:
+        raise UsageError(f"customs-kg {args.command}: --store-type is the kind of the store at --endpoint URL; "
+                         "give --endpoint too")
+    if old is None or not (remote or args.command in ("push", "show", "timeline")):
+        return
+    if str(old) not in STORE_TYPES:
+        raise UsageError(f"customs-kg {args.command}: --store {old}: with --endpoint, give the store type as "
+                         f"--store-type {'|'.join(STORE_TYPES)}; --store DIR is a local store folder")
+    if args.store_type is not None and args.store_type != str(old):
+        raise UsageError(f"customs-kg {args.command}: --store {old} and --store-type {args.store_type} disagree")
+    _err(f"warning: --store {old} is deprecated: write --store-type {old} (--store DIR names a local store folder)")
+    args.store_type, args.store = str(old), None
+
+
+def _remote_options(p: argparse.ArgumentParser, push: bool, old_store: bool = True) -> None:
+    """Options of the commands that talk to a graph store (see graph_builder.answering.remote); ``old_store``:
+    also ``--store KIND``, the old spelling of ``--store-type`` (query has ``--store DIR`` of its own)."""
     p.add_argument("--endpoint", metavar="URL", required=False,
-                   help="the store: its base URL with --store oxigraph|virtuoso, else (generic) the Graph Store "
-                        "URL for push and the SPARQL query URL for query")
-    p.add_argument("--store", metavar="generic|oxigraph|virtuoso" + ("" if push else "|DIR"), default=None,
-                   help="with --endpoint: how to find the Graph Store and query URLs (default: generic)"
-                        + ("" if push else "; without --endpoint (query): the on-disk store DIR written by "
-                           "'customs-kg build --store DIR'"))
+                   help="the store: its base URL with --store-type oxigraph|virtuoso, else (generic) the Graph "
+                        "Store URL for push and the SPARQL query URL for query")
+    p.add_argument("--store-type", choices=STORE_TYPES, default=None,
+                   help="with --endpoint: the kind of graph store, which says how to find its Graph Store and query "
+                        "URLs (default: generic)")
+    if old_store:
+        p.add_argument("--store", choices=STORE_TYPES, help=argparse.SUPPRESS)
     if push:
-        p.add_argument("--gsp-url", metavar="URL", help="the Graph Store Protocol URL (overrides --store)")
-    p.add_argument("--query-url", metavar="URL", help="the SPARQL query URL (overrides --store)")
+        p.add_argument("--gsp-url", metavar="URL", help="the Graph Store Protocol URL (overrides --store-type)")
+    p.add_argument("--query-url", metavar="URL", help="the SPARQL query URL (overrides --store-type)")
     p.add_argument("--graph", metavar="IRI", default=None,
                    help="the named graph (default: https://w3id.org/customs-kg/graph; with query, '' means the "
                         "endpoint's default graph)")
@@ -236,7 +277,7 @@ def _endpoint(args: argparse.Namespace) -> Endpoint:
 
     password = args.password if args.password is not None else (
         os.environ.get("CUSTOMS_KG_PASSWORD") if args.user is not None else None)
-    return endpoint(args.endpoint, args.store or "generic", gsp_url=getattr(args, "gsp_url", None), query_url=args.query_url,
+    return endpoint(args.endpoint, args.store_type or "generic", gsp_url=getattr(args, "gsp_url", None), query_url=args.query_url,
                     user=args.user, password=password, auth_scheme=args.auth)
 
 
@@ -246,9 +287,27 @@ def _err(message: str) -> None:
 
 
 def _load_rdf(path: Path) -> Graph:
-    from graph_builder.answering.rdfinput import read_rdf
+    from graph_builder.answering.rdfinput import read_rdf, read_rdf_stdin
 
-    return read_rdf(path)
+    return read_rdf_stdin(sys.stdin.buffer) if str(path) == STDIN else read_rdf(path)
+
+
+def _table_width() -> int | None:
+    """The width a table must fit on a terminal: $COLUMNS if set, else the terminal's; None (nothing is
+    shortened) when the output goes to a pipe or a file."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def _resolve(graph: Graph, name: str, what: str) -> str:
+    """The IRI of the entity ``name`` names (any of its names); an approximate match is said on stderr."""
+    from graph_builder.answering.resolve import Resolver, approximate
+
+    match = Resolver.from_graph(graph).resolve_one(name)
+    if approximate(match):
+        _err(f"{what}: matched '{name}' as {match.label} ({match.key})")
+    return str(match.iri)
 
 
 def _report_violations(violations: Iterable[Violation], stream: TextIO = sys.stderr) -> None:
@@ -348,27 +407,68 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from graph_builder.loading.facts import Loc
     from graph_builder.validating.validate_engine import fast_validate
 
     path: Path | None = args.path
     graph: Graph | set[Triple]
-    if path is not None and (path.is_file() or (path.suffix.lower() in RDF_SUFFIXES and not path.is_dir())):
+    rdf_file = path is not None and (str(path) == STDIN or path.is_file()
+                                     or (path.suffix.lower() in RDF_SUFFIXES and not path.is_dir()))
+    if rdf_file:
+        assert path is not None
+        name = "<stdin>" if str(path) == STDIN else str(path)
         graph = _load_rdf(path)
-        violations = fast_validate(graph)
+        # a result on an RDF file names the file it was read from (the facts files locate the others)
+        violations = [v if v.locations else dataclasses.replace(v, locations=(Loc(name, 0),))
+                      for v in fast_validate(graph)]
     else:
         from graph_builder.pipeline import build_and_validate
 
-        result = build_and_validate(path if path is not None else _facts(args))
+        folder = path if path is not None else _facts(args)
+        name = str(folder)
+        result = build_and_validate(folder)
         _report_problems(result.facts.warnings)
         graph, violations = result.build.merged(), result.violations
-    _report_violations(violations)
     errors = [v for v in violations if v.severity == "Violation"]
     consistent, detail = (True, "skipped") if args.no_reason else _reason(graph)
+    owl = "skipped" if detail == "skipped" else "consistent" if consistent else "INCONSISTENT"
+    if args.format == "turtle":
+        from rdflib import Graph
+
+        from graph_builder.namespaces import PREFIXES, SH
+        from graph_builder.validating.validate import report_graph
+        from graph_builder.writing.serialize import turtle
+
+        data = graph if isinstance(graph, Graph) else _as_graph(graph)
+        sys.stdout.write(turtle(list(report_graph(data)), {**PREFIXES, "sh": str(SH)},
+                                header=f"SHACL validation report of {name}"))
+    elif args.format == "json":
+        import json
+
+        results = [{"severity": v.severity, "focus": v.focus, "path": v.path, "shape": v.shape,
+                    "message": v.message, "value": v.value,
+                    "locations": [{"file": loc.file, "line": loc.line} for loc in v.locations]} for v in violations]
+        print(json.dumps({"file": name, "conforms": not errors, "triples": len(graph), "violations": len(errors),
+                          "warnings": len(violations) - len(errors), "owl": owl if consistent else detail,
+                          "results": results}, ensure_ascii=False, indent=2))
+    else:
+        _report_violations(violations)
+        print(f"{name}: {len(graph)} triples; {len(errors)} violation(s), {len(violations) - len(errors)} "
+              f"warning(s); OWL consistency: {owl}")
     if not consistent:
         _err(f"error: inconsistent with the ontology: {detail}")
-    print(f"{len(graph)} triples; {len(errors)} violation(s), {len(violations) - len(errors)} warning(s); "
-          f"OWL consistency: {'skipped' if detail == 'skipped' else 'consistent' if consistent else 'INCONSISTENT'}")
     return EXIT_INVALID if errors or not consistent else EXIT_OK
+
+
+def _as_graph(triples: Iterable[Triple]) -> Graph:
+    import rdflib
+
+    graph = rdflib.Graph()
+    for t in triples:
+        graph.add(t)
+    return graph
 
 
 def _graph(args: argparse.Namespace) -> Graph:
@@ -398,34 +498,103 @@ def _as_of(text: str | None) -> PartialDate | None:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from graph_builder.answering.query import NamedQuery, all_queries, bind_params, find_query, parse_params, run
-    from graph_builder.answering.results import format_rows
+    from graph_builder.answering.query import all_queries, check_params, names_to_resolve, run
+    from graph_builder.answering.results import format_graph, format_rows
 
     if args.list:
-        sys.stdout.write(_query_list(all_queries(), args.format, args.raw))
+        if args.format in GRAPH_FORMATS:
+            raise UsageError(f"customs-kg query --list: -f {args.format} is for the answer of a CONSTRUCT or DESCRIBE")
+        sys.stdout.write(_query_list(all_queries(), args.format or "table", args.raw))
         return EXIT_OK
     if bool(args.name) == bool(args.text):
-        raise UsageError("customs-kg query: give a query name, a .rq file or --text (or --list)")
-    q = find_query(args.name) if args.name else NamedQuery("inline", Path("<inline>"), args.text, "(inline query)")
-    params = parse_params(args.param)
-    if args.as_of is not None:
-        _as_of(args.as_of)
-        dated = [p.name for p in q.params if p.type == "date"]
-        if len(dated) != 1:
-            raise UsageError(f"query '{q.name}' has {'no' if not dated else 'more than one'} date parameter; use --param")
-        params.setdefault(dated[0], args.as_of)
+        raise UsageError("customs-kg query: give a query name, a .rq file, - (standard input) or --text (or --list)")
+    q = _the_query(args)
+    params = _query_params(args, q)
+    check_params(q, params)  # a parameter at fault is said before the facts are read
     if args.endpoint or args.query_url:
         from graph_builder.answering.remote import DEFAULT_GRAPH, run_remote
 
         if args.data or args.facts:
             raise UsageError("customs-kg query: --endpoint reads the store, not --data / --facts")
-        rows = run_remote(_endpoint(args), q, params, graph=DEFAULT_GRAPH if args.graph is None else args.graph,
-                          timeout=args.timeout, allow_remote=args.allow_remote, max_answer_mb=args.max_answer)
+        ep, named = _endpoint(args), DEFAULT_GRAPH if args.graph is None else args.graph
+        if names_to_resolve(q, params):
+            from graph_builder.answering.remote import fetch_names
+
+            params = _resolved(q, params, fetch_names(ep, named, timeout=args.timeout, max_answer_mb=args.max_answer))
+        rows = run_remote(ep, q, params, graph=named, timeout=args.timeout, allow_remote=args.allow_remote,
+                          max_answer_mb=args.max_answer)
     else:
-        bind_params(q, params)  # a parameter at fault is said before the facts are read
-        rows = run(_local_graph(args), q, params, timeout=args.timeout, allow_remote=args.allow_remote)
-    sys.stdout.write(format_rows(rows, args.format, raw=args.raw))
+        graph = _local_graph(args)
+        params = _resolved(q, params, graph)
+        rows = run(graph, q, params, timeout=args.timeout, allow_remote=args.allow_remote)
+    if rows.triples is not None:
+        if args.format not in (None, *GRAPH_FORMATS):
+            raise UsageError(f"query '{q.name}' is a CONSTRUCT or DESCRIBE: its answer is RDF; use --format "
+                             f"{'|'.join(GRAPH_FORMATS)} (default: Turtle)")
+        sys.stdout.write(format_graph(rows.triples, args.format or "turtle"))
+        return EXIT_OK
+    if args.format in GRAPH_FORMATS:
+        raise UsageError(f"query '{q.name}' is not a CONSTRUCT or DESCRIBE: -f {args.format} is for RDF answers; "
+                         f"use {'|'.join(RESULT_FORMATS)}")
+    fmt = args.format or "table"
+    sys.stdout.write(format_rows(rows, fmt, raw=args.raw, keys=args.keys,
+                                 width=_table_width() if fmt == "table" else None))
     return EXIT_OK
+
+
+def _resolved(q: NamedQuery, params: dict[str, str], graph: Union[Graph, pyoxigraph.Store]) -> dict[str, str]:
+    """The parameters with each entity named by its IRI; an approximate match said on stderr."""
+    from graph_builder.answering.query import resolve_params
+
+    resolved, notes = resolve_params(q, params, graph)
+    for note in notes:
+        _err(note)
+    return resolved
+
+
+def _the_query(args: argparse.Namespace) -> NamedQuery:
+    """The query asked for: inline (--text), from standard input (-), a .rq file or a named query."""
+    from graph_builder.answering.query import NamedQuery, find_query, parse_header
+    from graph_builder.errors import QueryError
+
+    if args.text is not None:
+        return NamedQuery("inline", Path("<inline>"), args.text, "(inline query)")
+    if args.name != STDIN:
+        return find_query(args.name)
+    if args.data is not None and str(args.data) == STDIN:
+        raise UsageError("customs-kg query: the query and --data cannot both be read from standard input")
+    from graph_builder.limits import MAX_QUERY_BYTES
+
+    data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(f"<stdin>: a query of more than {MAX_QUERY_BYTES // (1 << 20)} MiB is not read")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise QueryError(f"<stdin>:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start})") from None
+    path = Path("<stdin>")
+    try:
+        return parse_header(path, text)  # a query with a header has its parameters
+    except QueryError:
+        return NamedQuery("stdin", path, text, "(query from standard input)")
+
+
+def _query_params(args: argparse.Namespace, q: NamedQuery) -> dict[str, str]:
+    """--param pairs, and --as-of as the value of the query's one date parameter."""
+    from graph_builder.answering.query import parse_params
+
+    params = parse_params(args.param)
+    if args.as_of is not None:
+        _as_of(args.as_of)
+        dated = [p.name for p in q.params if p.type == "date"]
+        if len(dated) != 1:
+            has = ", ".join(f"{p.name} ({p.type})" for p in q.params) or "none"
+            raise UsageError(f"query '{q.name}' has {'no date parameter' if not dated else 'more than one date parameter'}"
+                             f" for --as-of to bind (its parameters: {has})"
+                             + ("; give each with --param NAME=DATE" if dated else ""))
+        params.setdefault(dated[0], args.as_of)
+    return params
 
 
 def _local_graph(args: argparse.Namespace) -> Union[Graph, pyoxigraph.Store]:
@@ -464,14 +633,12 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def _card(args: argparse.Namespace, kind: str) -> int:
     from graph_builder.answering.cards import entity_card, render, timeline
-    from graph_builder.answering.resolve import Resolver
 
     at = _as_of(args.as_of)
     graph = _graph(args)
-    match = Resolver.from_graph(graph).resolve_one(args.name)
     from rdflib import URIRef
 
-    node = URIRef(match.iri)
+    node = URIRef(_resolve(graph, args.name, kind))
     card = (entity_card if kind == "show" else timeline)(graph, node, at=at, lang=args.lang)
     sys.stdout.write(render(card, args.format, quotes=args.quotes, raw=args.raw))
     return EXIT_OK
@@ -522,15 +689,14 @@ def _query_list(queries: Mapping[str, NamedQuery], fmt: str, raw: bool) -> str:
 
     from graph_builder.textsafe import delimited, markdown_text
 
-    def optional(p: Param) -> bool:
-        return p.doc.startswith("optional")
-
     items = sorted(queries.items())
     if fmt == "json":
         return json.dumps([{"name": name, "question": q.question,
-                            "parameters": [{"name": p.name, "type": p.type, "required": not optional(p), "doc": p.doc}
+                            "parameters": [{"name": p.name, "type": p.type, "classes": list(p.classes),
+                                            "required": p.required, "doc": p.doc}
                                            for p in q.params]} for name, q in items], ensure_ascii=False, indent=2) + "\n"
-    synopsis = {name: " ".join(f"[{p.name}=<{p.type}>]" if optional(p) else f"{p.name}=<{p.type}>" for p in q.params)
+    synopsis = {name: " ".join(f"{p.name}=<{p.shown_type}>" if p.required else f"[{p.name}=<{p.shown_type}>]"
+                               for p in q.params)
                 for name, q in items}
     if fmt in ("csv", "tsv"):
         return delimited(fmt, ("name", "parameters", "question"), ((name, synopsis[name], q.question)
@@ -579,7 +745,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
     out = args.out or Path("viz") / f"{args.kind}.html"
     check_output_file(out, _reading(args))
     graph = _graph(args)
-    print(f"wrote {render_file(graph, args.kind, out, at=at, focus=args.focus, depth=args.depth, lang=args.lang)}")
+    focus = None if args.focus is None else _resolve(graph, args.focus, "--focus")
+    print(f"wrote {render_file(graph, args.kind, out, at=at, focus=focus, depth=args.depth, lang=args.lang)}")
     return EXIT_OK
 
 
@@ -679,7 +846,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         args = build_parser().parse_args(argv)
+        if args.command in ("show", "timeline", "check") and args.format is None:
+            args.format = "table"
         _check_raw(args)
+        _store_type(args)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
                    "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth,

@@ -100,8 +100,9 @@ def _quoted(cell: str, delimiter: str) -> str:
     return cell
 
 
-def delimited(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, raw: bool = False) -> str:
-    """A header and rows as ``csv`` (comma) or ``tsv`` (tab), one ``\\n``-terminated line each.
+def delimited(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, raw: bool = False,
+              line_end: str = "\n") -> str:
+    """A header and rows as ``csv`` (comma) or ``tsv`` (tab), one line each, ended by ``line_end``.
 
     Cells are quoted as RFC 4180 says (a CR inside a cell too, which Python's
     csv module leaves bare when lines end in LF); a line of one empty cell is
@@ -113,7 +114,7 @@ def delimited(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Cell]], *
         cells = [(c.text if isinstance(c, Numeral) else c) if raw else spreadsheet_cell(c) for c in row]
         line = delimiter.join(_quoted(c, delimiter) for c in cells)
         out.append('""' if cells == [""] else line)
-    return "".join(line + "\n" for line in out)
+    return "".join(line + line_end for line in out)
 
 
 # ---------------------------------------------------------------------------

@@ -164,7 +164,7 @@ def query_rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
     import csv
     import io
 
-    args = ["query", name, "--facts", str(facts), "-f", "csv"]
+    args = ["query", name, "--facts", str(facts), "-f", "csv", "--keys"]
     for key, value in params.items():
         args += ["-p", f"{key}={value}"]
     proc = run_cli(*args)

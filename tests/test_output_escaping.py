@@ -173,7 +173,7 @@ def test_html_json_cannot_end_or_change_its_script_element():
 # ---------------------------------------------------------------------------
 
 def test_query_csv_neutralises_formulas_but_keeps_typed_numbers(tmp_path):
-    proc = query(names_file(tmp_path, FORMULAS), "-f", "csv")
+    proc = query(names_file(tmp_path, FORMULAS), "-f", "csv", "--keys")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (
         "s,name\n"
@@ -188,10 +188,19 @@ def test_query_csv_neutralises_formulas_but_keeps_typed_numbers(tmp_path):
         "i,-2.5\n"
         "j,\"plain, with a comma\"\n")
     assert proc.stderr == ""
+    # the SPARQL 1.1 CSV results: the same cells, full IRIs, CRLF line ends
+    standard = query(names_file(tmp_path, FORMULAS), "-f", "csv")
+    assert standard.stdout.split("\r\n")[:3] == ["s,name", "https://w3id.org/customs-kg/id/a,\"'=HYPERLINK(\"\"http://evil/\"\","
+                                                  "\"\"x\"\")\"", "https://w3id.org/customs-kg/id/b,'@SUM(1+1)"]
 
 
 def test_query_tsv_neutralises_formulas(tmp_path):
-    proc = query(names_file(tmp_path, FORMULAS), "-f", "tsv")
+    # SPARQL TSV cells are RDF terms: a literal starts with a quote, never like a formula
+    standard = query(names_file(tmp_path, FORMULAS), "-f", "tsv").stdout.split("\n")
+    assert standard[:3] == ["?s\t?name", '<https://w3id.org/customs-kg/id/a>\t"=HYPERLINK(\\"http://evil/\\",\\"x\\")"',
+                            '<https://w3id.org/customs-kg/id/b>\t"@SUM(1+1)"']
+    assert '<https://w3id.org/customs-kg/id/e>\t"\\ttab"' in standard
+    proc = query(names_file(tmp_path, FORMULAS), "-f", "tsv", "--keys")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.split("\n")
     assert lines[:5] == ["s\tname", "a\t\"'=HYPERLINK(\"\"http://evil/\"\",\"\"x\"\")\"", "b\t'@SUM(1+1)",
@@ -200,7 +209,7 @@ def test_query_tsv_neutralises_formulas(tmp_path):
 
 
 def test_query_raw_keeps_the_values(tmp_path):
-    proc = query(names_file(tmp_path, FORMULAS), "-f", "csv", "--raw")
+    proc = query(names_file(tmp_path, FORMULAS), "-f", "csv", "--keys", "--raw")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split("\n")[:5] == ["s,name", 'a,"=HYPERLINK(""http://evil/"",""x"")"', "b,@SUM(1+1)",
                                           "c,+1+2", "d,-2+3"]
@@ -212,7 +221,8 @@ def test_an_ill_typed_number_is_text_for_the_spreadsheet():
 
     rows = Rows(["n"], [[Literal("-2+3", datatype=XSD.integer)], [Literal("-7", datatype=XSD.integer)],
                         [Literal("-1.5E3", datatype=XSD.double, normalize=False)], [Literal("=1", datatype=XSD.string)]])
-    assert format_rows(rows, "csv") == "n\n'-2+3\n-7\n-1.5E3\n'=1\n"
+    assert format_rows(rows, "csv", keys=True) == "n\n'-2+3\n-7\n-1.5E3\n'=1\n"
+    assert format_rows(rows, "csv") == "n\r\n'-2+3\r\n-7\r\n-1.5E3\r\n'=1\r\n"
 
 
 @pytest.mark.parametrize("option", [("-f", "table"), ("-f", "json"), ("-f", "markdown"), ()])
@@ -368,8 +378,8 @@ def test_timeline_table_and_tsv(card_data):
         "Ivan \\x1b[2J Petrov  [person-x]\n"
         "types: Person\n"
         "\n"
-        "Undated (the sources give no date)\n"
-        "  Posts and memberships: Chair, Evil \\x1b]0;owned\\x07Body (attested 2021-02-12)\n"
+        "Timeline\n"
+        "  attested 2021-02-12       Posts and memberships: Chair, Evil \\x1b]0;owned\\x07Body (attested 2021-02-12)\n"
         "    source: Headline \\x1b[31mred\\x9b (2021-02-12) [src]\n"
         "      “-1 First line.\n"
         "      Second \\u202eline.”\n")
@@ -458,12 +468,12 @@ def oxigraph(tmp_path_factory):
 def test_rows_from_an_endpoint_are_neutralised_and_escaped(oxigraph, tmp_path):
     literals = {**FORMULAS, **{k: ttl_string(v) for k, v in TERMINAL.items()}}
     data = names_file(tmp_path, literals)
-    pushed = run_cli("push", "--data", str(data), "--endpoint", oxigraph.base, "--store", "oxigraph")
+    pushed = run_cli("push", "--data", str(data), "--endpoint", oxigraph.base, "--store-type", "oxigraph")
     assert pushed.returncode == 0, pushed.stderr
-    remote = ("--endpoint", oxigraph.base, "--store", "oxigraph")
-    csv_out = run_cli("query", "--text", NAME_QUERY, *remote, "-f", "csv")
+    remote = ("--endpoint", oxigraph.base, "--store-type", "oxigraph")
+    csv_out = run_cli("query", "--text", NAME_QUERY, *remote, "-f", "csv", "--keys")
     assert csv_out.returncode == 0, csv_out.stderr
-    assert csv_out.stdout == query(data, "-f", "csv").stdout
+    assert csv_out.stdout == query(data, "-f", "csv", "--keys").stdout
     assert "a,\"'=HYPERLINK(\"\"http://evil/\"\",\"\"x\"\")\"\n" in csv_out.stdout
     assert {"d,'-2+3", "g,-5", "h,'-5", "i,-2.5"} <= set(csv_out.stdout.split("\n"))
     table = run_cli("query", "--text", NAME_QUERY, *remote)
@@ -474,10 +484,10 @@ def test_rows_from_an_endpoint_are_neutralised_and_escaped(oxigraph, tmp_path):
 
 def test_a_card_read_from_an_endpoint_is_escaped(oxigraph, card_data):
     graph = "urn:x:cards"
-    pushed = run_cli("push", "--data", str(card_data), "--endpoint", oxigraph.base, "--store", "oxigraph",
+    pushed = run_cli("push", "--data", str(card_data), "--endpoint", oxigraph.base, "--store-type", "oxigraph",
                      "--graph", graph)
     assert pushed.returncode == 0, pushed.stderr
-    proc = run_cli("show", "evil-body", "--quotes", "--endpoint", oxigraph.base, "--store", "oxigraph", "--graph", graph)
+    proc = run_cli("show", "evil-body", "--quotes", "--endpoint", oxigraph.base, "--store-type", "oxigraph", "--graph", graph)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == run_cli("show", "evil-body", "--quotes", "--data", str(card_data)).stdout
     assert proc.stdout.startswith("Evil \\x1b]0;owned\\x07Body  [evil-body]\n")

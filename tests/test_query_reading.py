@@ -194,9 +194,9 @@ def test_validate_of_a_fifo_says_it_is_not_a_regular_file(tmp_path):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("id:a b", "'id:a b' is neither a key (e.g. rilo-cis) nor an IRI"),
-    ("ivan-petrov\n", "'ivan-petrov\\n' is neither a key (e.g. rilo-cis) nor an IRI"),
-    ("http://x/a b", "'http://x/a b' is neither a key (e.g. rilo-cis) nor an IRI"),
+    ("id:a b", "--param body: no meeting series or organization matches 'id:a b'"),
+    ("ivan-petrov\n", "--param body: no meeting series or organization matches 'ivan-petrov\\n'"),
+    ("http://x/a b", "--param body: no meeting series or organization matches 'http://x/a b'"),
 ])
 def test_a_bad_iri_parameter_is_a_clear_error(tmp_path, value, message):
     proc = run_cli("query", "post-holder-on-date", "--param", f"body={value}", "--param", "post=chair", "--as-of", "2024",
@@ -326,10 +326,11 @@ def test_query_list_follows_the_format_and_marks_optional_parameters():
     assert [(p["name"], p["required"]) for p in post["parameters"]] == [("body", True), ("date", True),
                                                                         ("post", False)]
     table = run_cli("query", "--list").stdout
-    assert "post-holder-on-date  body=<iri> date=<date> [post=<iri>]\n" in table
+    assert "post-holder-on-date  body=<Organization|MeetingSeries> date=<date> [post=<Role>]\n" in table
+    assert [p["classes"] for p in post["parameters"]] == [["org:Organization", "ckg:MeetingSeries"], [], ["org:Role"]]
     csv_text = run_cli("query", "--list", "-f", "csv").stdout
     assert csv_text.startswith("name,parameters,question\n")
-    assert 'post-holder-on-date,body=<iri> date=<date> [post=<iri>],"Who held post P' in csv_text
-    # In Markdown "<iri>" would be read as an HTML tag and vanish: it is escaped.
-    assert "| `post-holder-on-date` | body=\\<iri> date=\\<date> [post=\\<iri>] |" in run_cli(
+    assert 'post-holder-on-date,body=<Organization|MeetingSeries> date=<date> [post=<Role>],"Who held post P' in csv_text
+    # In Markdown "<Role>" would be read as an HTML tag and vanish: it is escaped.
+    assert "| `post-holder-on-date` | body=\\<Organization\\|MeetingSeries> date=\\<date> [post=\\<Role>] |" in run_cli(
         "query", "--list", "-f", "markdown").stdout

@@ -20,6 +20,8 @@ import threading
 
 import httpx
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 
 from conftest import run_cli
 from graph_builder.answering import query as query_mod
@@ -29,6 +31,7 @@ from graph_builder.answering.results import rows_as_strings
 from servers import free_port, start_oxigraph, start_virtuoso
 from test_queries import EXPECTED, QUERIES_DIR
 
+ID = "https://w3id.org/customs-kg/id/"
 GRAPH = remote.DEFAULT_GRAPH
 QUERIES = all_queries(QUERIES_DIR)
 
@@ -70,7 +73,7 @@ def ep(server) -> remote.Endpoint:
 def pushed(request, turtle_file, built_graph):
     """A server holding the bundled graph, pushed with the CLI."""
     server = request.getfixturevalue(request.param)
-    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", server.base, "--store", server.kind,
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", server.base, "--store-type", server.kind,
                    *auth_args(server.kind))
     assert proc.returncode == 0, proc.stderr
     assert "push: sent" in proc.stderr and f"<{GRAPH}>" in proc.stderr
@@ -96,14 +99,46 @@ def test_query_gives_the_local_rows(pushed, built_graph, name, params):
 
 def test_query_command_with_endpoint_in_every_format(pushed):
     args = ["query", "meeting-chair", "--param", "series=global-rilo-meetings", "--param", "number=28",
-            "--endpoint", pushed.base, "--store", pushed.kind]
+            "--endpoint", pushed.base, "--store-type", pushed.kind]
     proc = run_cli(*args, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["head"]["vars"][:3] == ["meeting", "chair", "chairLabel"]
     assert [b["chair"]["value"] for b in data["results"]["bindings"]] == ["https://w3id.org/customs-kg/id/rilo-cis"]
-    proc = run_cli(*args, "--format", "csv")
+    proc = run_cli(*args, "--format", "csv", "--keys")
     assert proc.returncode == 0 and "global-rilo-meeting-28,rilo-cis," in proc.stdout
+    local = run_cli(*args[:6], "--format", "csv")  # the SPARQL CSV results: the same as locally
+    assert run_cli(*args, "--format", "csv").stdout == local.stdout
+    assert f"{ID}global-rilo-meeting-28,{ID}rilo-cis," in local.stdout
+
+
+def test_query_parameters_are_resolved_by_name_on_the_endpoint_as_locally(pushed):
+    remote_store = ("--endpoint", pushed.base, "--store-type", pushed.kind)
+    local = run_cli("query", "members-of-body", "--param", "body=rilo-cis", "-f", "json")
+    for name in ("RILO CIS", "RILO-CIS"):
+        proc = run_cli("query", "members-of-body", "--param", f"body={name}", *remote_store, "-f", "json")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout) == json.loads(local.stdout) and "matched" not in proc.stderr
+    proc = run_cli("query", "members-of-body", "--param", "body=rilo-cs", *remote_store, "-f", "json")
+    assert proc.returncode == 0 and "--param body: matched 'rilo-cs' as " in proc.stderr
+    proc = run_cli("query", "members-of-body", "--param", "body=rilo-xyz", *remote_store)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no organization matches 'rilo-xyz'; did you mean " in proc.stderr and "(rilo-cis)?" in proc.stderr
+
+
+def test_construct_and_describe_on_the_endpoint_give_rdf(pushed):
+    remote_store = ("--endpoint", pushed.base, "--store-type", pushed.kind)
+    construct = ("CONSTRUCT { ?r a <https://w3id.org/customs-kg/ontology#RILO> } "
+                 "WHERE { ?r a <https://w3id.org/customs-kg/ontology#RILO> }")
+    local = run_cli("query", "--text", construct, "-f", "nt")
+    answer = run_cli("query", "--text", construct, *remote_store, "-f", "nt")
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout == local.stdout and answer.stdout.count("\n") == 4
+    described = run_cli("query", "--text", f"DESCRIBE <{ID}rilo-cis>", *remote_store)
+    assert described.returncode == 0, described.stderr
+    graph = Graph().parse(data=described.stdout, format="turtle")
+    assert (URIRef(ID + "rilo-cis"), RDFS.label, Literal(
+        "Regional Intelligence Liaison Office for the Commonwealth of Independent States", lang="en")) in graph
 
 
 def test_query_with_a_hostile_string_parameter_is_a_plain_string(pushed):
@@ -114,13 +149,13 @@ def test_query_with_a_hostile_string_parameter_is_a_plain_string(pushed):
 
 def test_service_is_refused_before_anything_is_sent():
     proc = run_cli("query", "--text", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-                   "--endpoint", "http://127.0.0.1:9/", "--store", "oxigraph")
+                   "--endpoint", "http://127.0.0.1:9/", "--store-type", "oxigraph")
     assert proc.returncode == 2 and "SERVICE is refused" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_second_push_replaces_and_duplicates_nothing(pushed, turtle_file, built_graph):
     before = remote.graph_size(ep(pushed), GRAPH)
-    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", pushed.base, "--store", pushed.kind,
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", pushed.base, "--store-type", pushed.kind,
                    *auth_args(pushed.kind))
     assert proc.returncode == 0, proc.stderr
     assert remote.graph_size(ep(pushed), GRAPH) == before == len(built_graph)
@@ -145,7 +180,7 @@ def test_push_shows_progress_in_bytes(pushed, built_graph):
 
 def test_push_to_a_dead_port_is_a_clean_error():
     port = free_port()
-    proc = run_cli("push", "--endpoint", f"http://127.0.0.1:{port}", "--store", "oxigraph", timeout=120)
+    proc = run_cli("push", "--endpoint", f"http://127.0.0.1:{port}", "--store-type", "oxigraph", timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert f"cannot reach http://127.0.0.1:{port}/store" in proc.stderr
     assert "gave up after 4 attempts" in proc.stderr
@@ -154,12 +189,12 @@ def test_push_to_a_dead_port_is_a_clean_error():
 
 
 def test_query_on_a_dead_port_is_a_clean_error():
-    proc = run_cli("query", "rilos", "--endpoint", f"http://127.0.0.1:{free_port()}", "--store", "oxigraph")
+    proc = run_cli("query", "rilos", "--endpoint", f"http://127.0.0.1:{free_port()}", "--store-type", "oxigraph")
     assert proc.returncode == 2 and "cannot reach" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_virtuoso_wrong_password_is_401(virtuoso, turtle_file):
-    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", virtuoso.base, "--store", "virtuoso",
+    proc = run_cli("push", "--data", str(turtle_file), "--endpoint", virtuoso.base, "--store-type", "virtuoso",
                    "--user", "dba", "--password", "wrong")
     assert proc.returncode == 2, proc.stderr
     assert "refused the credentials (HTTP 401" in proc.stderr and "internal error" not in proc.stderr
@@ -323,14 +358,14 @@ def test_show_and_timeline_read_the_store(pushed, command, name):
     # the card drawn from the store's copy is the card drawn from the local build
     local = run_cli(command, name, "--quotes")
     assert local.returncode == 0, local.stderr
-    remote_run = run_cli(command, name, "--quotes", "--endpoint", pushed.base, "--store", pushed.kind,
+    remote_run = run_cli(command, name, "--quotes", "--endpoint", pushed.base, "--store-type", pushed.kind,
                          *auth_args(pushed.kind))
     assert remote_run.returncode == 0, remote_run.stderr
     assert remote_run.stdout == local.stdout
 
 
 def test_show_from_an_empty_graph_is_a_clean_error(oxigraph):
-    proc = run_cli("show", "Bakanov", "--endpoint", oxigraph.base, "--store", "oxigraph", "--graph", "urn:nothing:here")
+    proc = run_cli("show", "Bakanov", "--endpoint", oxigraph.base, "--store-type", "oxigraph", "--graph", "urn:nothing:here")
     assert proc.returncode == 2
     assert "is empty or does not exist (push it first)" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -68,6 +68,7 @@ class Line:
     reason: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     basis: str | None = None  # "derived: <rule>" or "inferred: <reason>"; None when stated
+    attested: str | None = None  # the first date a source saw it, for a holding with no term recorded
 
 
 @dataclass
@@ -255,7 +256,8 @@ def membership_lines(r: _Reader, node: Node, *, as_member: bool, at: PartialDate
         out.append(Line("Memberships and posts" if as_member else "Members and post holders",
                         text + (f" ({'; '.join(sorted(set(detail), key=detail.index))})" if detail else ""),
                         key_of(other) if other is not None else None,
-                        start, end, status, reason, r.evidence_of(m), r.basis(m)))
+                        start, end, status, reason, r.evidence_of(m), basis=r.basis(m),
+                        attested=attested[0] if attested and not (start or end) else None))
     return out
 
 
@@ -552,8 +554,33 @@ def _event_lines(r: _Reader, e: Node) -> list[Line]:
 # ---------------------------------------------------------------------------
 
 def _sort_key(line: Line) -> tuple[tuple[int, int, int], str]:
-    d = parse_date(line.start or line.end or "9999")
+    d = parse_date(line.start or line.end or line.attested or "9999")
     return (d.first_day(), line.text)
+
+
+def _later(start: str | None, at: PartialDate | None) -> bool:
+    """Whether an event that began at ``start`` began after ``at`` (never, without ``at``)."""
+    from graph_builder.answering.temporal import Truth, happened
+
+    return at is not None and happened(parse_date(start) if start else None, at)[0] is Truth.NOT_HELD
+
+
+def _as_of_events(lines: list[Line], at: PartialDate | None) -> list[Line]:
+    """Events (not holdings: they carry their status already) as of ``at``: those that began later left
+    out, the others marked held or cannot tell, as ``show --as-of`` does for holdings."""
+    if at is None:
+        return lines
+    from graph_builder.answering.temporal import Truth, happened
+
+    out = []
+    for line in lines:
+        if line.status is None:
+            truth, reason = happened(parse_date(line.start) if line.start else None, at)
+            if truth is Truth.NOT_HELD:
+                continue
+            line.status, line.reason = str(truth), reason
+        out.append(line)
+    return out
 
 
 def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
@@ -578,8 +605,9 @@ def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang:
                               key_of(election), start, end, evidence=r.evidence_of(election)))
     else:
         lines += _body_timeline(r, node, at)
-    dated = sorted((l for l in lines if l.start or l.end), key=_sort_key)
-    undated = sorted((l for l in lines if not (l.start or l.end)), key=lambda l: (l.section, l.text))
+    lines = _as_of_events(lines, at)
+    dated = sorted((l for l in lines if l.start or l.end or l.attested), key=_sort_key)
+    undated = sorted((l for l in lines if not (l.start or l.end or l.attested)), key=lambda l: (l.section, l.text))
     return Card(key_of(node), r.label(node), r.types(node), [], dated, str(at) if at else None, undated,
                 kind="timeline", notes=_numbering_gaps(r, node))
 
@@ -646,7 +674,8 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
         role = g.value(m, ORG.role) if m is not None else None
         if role in chair_roles:
             line.section = "Chairs and vice-chairs"
-            under = [mt for mt in meetings if (line.start or line.end) and _within(*r.event_dates(mt), line.start, line.end)]
+            under = [mt for mt in meetings if (line.start or line.end) and _within(*r.event_dates(mt), line.start, line.end)
+                     and not _later(r.event_dates(mt)[0], at)]
             if under:
                 line.text += "; meetings in this term: " + ", ".join(
                     r.label(mt) + "".join(f" ({modality_word(m)})" for m in g.objects(mt, CKG.modality)) for mt in under)
@@ -724,7 +753,8 @@ def render(card: Card, fmt: str = "table", quotes: bool = False, raw: bool = Fal
             prefix = "- " if md else "  "
             when = ""
             if card.kind == "timeline" and section == "Timeline":
-                when = f"{_span(line.start, line.end):<25} "
+                span = _span(line.start, line.end) if line.start or line.end else f"attested {line.attested}"
+                when = f"{span:<25} "
             status = f" [{line.status}{': ' + line.reason if line.reason and line.status != 'held' else ''}]" if line.status else ""
             label = f"{line.section}: " if card.kind == "timeline" else ""
             basis = f" [{line.basis}]" if line.basis else ""
@@ -749,13 +779,15 @@ CSV_COLUMNS = ("entity", "section", "text", "target", "start", "end", "status", 
 
 
 def _csv_rows(card: Card, quotes: bool) -> list[list[str]]:
-    """One CSV/TSV row per line and source (a line without a source: one row with empty source cells)."""
+    """One CSV/TSV row per line (fact): its sources and their publication dates joined by "; " in the same
+    order, and with ``quotes`` its quoted sentences, each once, one a line of the cell."""
     rows = []
     for line in card.lines + card.undated:
-        for ev in line.evidence or [Evidence("", "", None)]:
-            rows.append([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
-                         line.status or "", line.basis or "stated", ev.source, ev.published or "",
-                         (ev.quote or "") if quotes else ""])
+        sources = list(dict.fromkeys((ev.source, ev.published or "") for ev in line.evidence))
+        said = list(dict.fromkeys(ev.quote for ev in line.evidence if ev.quote)) if quotes else []
+        rows.append([card.key, line.section, line.text, line.target or "", line.start or "", line.end or "",
+                     line.status or "", line.basis or "stated", "; ".join(s for s, _ in sources),
+                     "; ".join(p for _, p in sources), "\n".join(said)])
     return rows
 
 

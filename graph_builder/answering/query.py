@@ -4,9 +4,15 @@ A query file starts with a header comment::
 
     # Question: Who chaired meeting N of series X, and on whose behalf?
     # Parameters:
-    #   series  iri      the meeting series (a key such as global-rilo-meetings, or an IRI)
-    #   number  integer  the meeting number
+    #   series  iri(ckg:MeetingSeries)  the meeting series (any of its names, its key or IRI)
+    #   number  integer                 the meeting number
     # Columns: meeting number chair chairLabel source quote
+
+An ``iri`` parameter may name the classes its entity is one of, in brackets
+(``iri(org:Organization|ckg:MeetingSeries)``): a value is then resolved among
+those entities only, by any of their names (:func:`resolve_params`). A
+parameter whose description starts with ``optional`` may be left unbound;
+the others are required (:func:`check_required`).
 
 Parameters are bound with ``initBindings`` (never spliced into the text).
 User-supplied queries are parsed and refused when they could reach outside
@@ -48,6 +54,17 @@ class Param:
     name: str
     type: str
     doc: str
+    classes: tuple[str, ...] = ()  # iri: the prefixed names of the classes its entity is one of
+
+    @property
+    def required(self) -> bool:
+        """A parameter is required unless its description starts with ``optional``."""
+        return not self.doc.startswith("optional")
+
+    @property
+    def shown_type(self) -> str:
+        """The type as ``--list`` shows it: ``iri``, or the classes' local names (``MeetingSeries``)."""
+        return "|".join(c.split(":", 1)[1] for c in self.classes) or self.type
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,7 @@ class NamedQuery:
 
 
 _HEADER_LINE = re.compile(r"^#\s?(.*)$")
+_PARAM_TYPE = re.compile(r"([a-z-]+)(?:\(([^()]*)\))?")
 
 
 def parse_header(path: Path, text: str) -> NamedQuery:
@@ -104,9 +122,15 @@ def parse_header(path: Path, text: str) -> NamedQuery:
             section = "columns"
         elif section == "params" and line.strip():
             parts = line.split(None, 2)
-            if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+            typed = _PARAM_TYPE.fullmatch(parts[1]) if len(parts) >= 2 else None
+            if typed is None or typed.group(1) not in PARAM_TYPES:
                 raise QueryError(f"{path}: bad parameter line '{line.strip()}' (name, type in {', '.join(PARAM_TYPES)}, description)")
-            params.append(Param(parts[0].lstrip("?"), parts[1], parts[2] if len(parts) > 2 else ""))
+            classes = tuple(typed.group(2).split("|")) if typed.group(2) else ()
+            bad = [c for c in classes if c.split(":", 1)[0] not in PREFIXES or ":" not in c]
+            if bad or (classes and typed.group(1) != "iri"):
+                raise QueryError(f"{path}: bad parameter line '{line.strip()}' (an iri's classes are prefixed "
+                                 "names such as iri(org:Organization|foaf:Person))")
+            params.append(Param(parts[0].lstrip("?"), typed.group(1), parts[2] if len(parts) > 2 else "", classes))
         elif section == "question" and line.strip():
             question += " " + line.strip()
     if not question:
@@ -158,9 +182,25 @@ def find_query(name_or_file: str) -> NamedQuery:
         return queries[name_or_file]
     if name_or_file.endswith(".rq"):
         raise QueryError(f"no query file {name_or_file}")
-    near = [n for n in queries if name_or_file.lower() in n.lower()]
-    hint = f"; did you mean {', '.join(near[:5])}?" if near else "; 'customs-kg query --list' lists them"
-    raise QueryError(f"no query named '{name_or_file}'{hint}")
+    near = similar_names(name_or_file, queries)
+    hint = f"; did you mean {', '.join(near)}?" if near else "; 'customs-kg query --list' lists them"
+    raise QueryError(f"no query named '{_shown(name_or_file)}'{hint}")
+
+
+def similar_names(text: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """At most ``limit`` of ``names`` most similar to ``text`` (difflib ratio ≥ 0.6, case ignored), best first;
+    a name holding ``text`` whole counts too when ``text`` has at least four letters."""
+    import difflib
+
+    wanted = text.strip().lower()
+    scored = []
+    for name in names:
+        ratio = difflib.SequenceMatcher(None, wanted, name.lower(), autojunk=False).ratio()
+        if len(re.sub(r"[^a-z0-9]", "", wanted)) >= 4 and wanted in name.lower():
+            ratio = max(ratio, 0.6)
+        if ratio >= 0.6:
+            scored.append((-ratio, name))
+    return [name for _, name in sorted(scored)[:limit]]
 
 
 def bind_value(param: Param, raw: str) -> Node:
@@ -271,10 +311,12 @@ def check_safe_text(text: str, allow_remote: bool = False) -> None:
 
 @dataclass
 class Rows:
-    """Query results: variable names and rows of RDF terms (None when unbound)."""
+    """Query results: variable names and rows of RDF terms (None when unbound); for a CONSTRUCT or
+    DESCRIBE, its triples (and no variables or rows)."""
 
     vars: list[str]
     rows: list[list[Node | None]]
+    triples: list[tuple[Node, Node, Node]] | None = None
 
 
 _REMOTE_ALLOWED: contextvars.ContextVar[bool] = contextvars.ContextVar("remote_allowed", default=False)
@@ -404,8 +446,13 @@ def _execute_oxigraph(store: Any, q: NamedQuery, text: str) -> Rows:
         result = store.query(text, prefixes=dict(PREFIXES))
         if isinstance(result, pyoxigraph.QueryBoolean):
             return Rows(["ask"], [[Literal(bool(result))]])
-        if not isinstance(result, pyoxigraph.QuerySolutions):
-            raise QueryError(f"query '{q.name}' is a CONSTRUCT or DESCRIBE; named queries are SELECT or ASK")
+        if isinstance(result, pyoxigraph.QueryTriples):
+            triples = []
+            for t in result:
+                s, p, o = to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
+                if s is not None and p is not None and o is not None:
+                    triples.append((s, p, o))
+            return Rows([], [], triples)
         names = [v.value for v in result.variables]
         # A term is converted once per answer (IRIs and labels repeat in many rows); a
         # solution iterates over its values in the order of the variables.
@@ -435,8 +482,9 @@ def execute(graph: Graph, q: NamedQuery, bindings: dict[Variable, Node], allow_r
                              initBindings=bindings, initNs=PREFIXES)  # type: ignore[arg-type]
         if result.type == "ASK":
             return Rows(["ask"], [[Literal(bool(result.askAnswer))]])
-        if result.type != "SELECT":
-            raise QueryError(f"query '{q.name}' is a {result.type}; named queries are SELECT or ASK")
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            answer = result.graph if result.graph is not None else Graph()
+            return Rows([], [], [(s, p, o) for s, p, o in answer])
         names = [str(v) for v in result.vars or []]
         rows = [[row[i] for i in range(len(names))] for row in result]  # type: ignore[index]
         return Rows(names, rows)
@@ -517,3 +565,116 @@ def iter_named(kind: str) -> Iterable[NamedQuery]:
     for q in all_queries().values():
         if q.path.parent.name == kind:
             yield q
+
+
+def check_required(q: NamedQuery, params: dict[str, str]) -> None:
+    """Refuse, before anything runs, a query whose required parameters (see its header) are not all given."""
+    missing = [p for p in q.params if p.required and p.name not in params]
+    if missing:
+        needs = ", ".join(f"--param {p.name}=<{p.shown_type}> ({p.doc})" for p in missing)
+        raise QueryError(f"query '{q.name}' needs {needs}; 'customs-kg query --list' shows every query's parameters")
+
+
+def names_graph(graph: Graph | Any) -> Graph:
+    """The triples that name entities and give their types (rdf:type, labels, aliases, codes), for a
+    :class:`~graph_builder.answering.resolve.Resolver`; an rdflib graph is used as it is."""
+    if isinstance(graph, Graph):
+        return graph
+    import pyoxigraph
+
+    from graph_builder.answering.resolve import NAME_PREDICATES
+    from graph_builder.validating.ntriples import to_rdflib
+
+    out = Graph()
+    for predicate in NAME_PREDICATES:
+        for quad in graph.quads_for_pattern(None, pyoxigraph.NamedNode(str(predicate)), None, None):
+            subject, value = to_rdflib(quad.subject), to_rdflib(quad.object)
+            if subject is not None and value is not None:
+                out.add((subject, predicate, value))
+    return out
+
+
+def names_to_resolve(q: NamedQuery, params: dict[str, str]) -> bool:
+    """Whether any given parameter is an entity to resolve by name (:func:`resolve_params` needs the names)."""
+    return any(p.type == "iri" and p.name in params for p in q.params)
+
+
+def resolve_params(q: NamedQuery, params: dict[str, str], graph: Graph | Any) -> tuple[dict[str, str], list[str]]:
+    """The ``iri`` parameters resolved to the IRIs of the entities they name, and the notes to show.
+
+    A value is any name ``show`` accepts (key, label, alias, spelling, code,
+    IRI; case and accents ignored), of an entity of the parameter's declared
+    classes. A value that names none of them is a :class:`QueryError` with up
+    to three suggestions of that kind; an approximate match is kept with a
+    note ("matched 'Oleg Bakanv' as Oleg Bakanov (oleg-bakanov)").
+    """
+    from graph_builder.answering.resolve import NoMatch, Resolver, approximate, kind_of
+
+    declared = {p.name: p for p in q.params}
+    wanted = [(name, declared[name], raw) for name, raw in sorted(params.items())
+              if name in declared and declared[name].type == "iri"]
+    out = dict(params)
+    notes: list[str] = []
+    slow: list[tuple[str, list[URIRef], str]] = []
+    for name, param, raw in wanted:  # a key or an IRI of an entity of the kind asked for: no index needed
+        classes = [URIRef(PREFIXES[c.split(":", 1)[0]] + c.split(":", 1)[1]) for c in param.classes]
+        direct = _as_iri(raw) or (str(ID[raw]) if _KEY.fullmatch(raw) else None)
+        if direct is not None and _is_a(graph, URIRef(direct), classes):
+            out[name] = direct
+        else:
+            slow.append((name, classes, raw))
+    if not slow:
+        return out, notes
+    resolver = Resolver.from_graph(names_graph(graph))
+    for name, classes, raw in slow:
+        as_iri = _as_iri(raw)
+        try:
+            match = resolver.resolve_one(as_iri if as_iri is not None else raw, classes)
+        except NoMatch as exc:
+            kind = kind_of(classes)
+            what = f"<{as_iri}> is not a {kind} of the graph" if as_iri is not None and resolver.is_entity(as_iri) \
+                else f"no {kind} matches '{_shown(raw)}'"
+            hint = ("; did you mean " + ", ".join(f"{m.label} ({m.key})" for m in exc.suggestions) + "?"
+                    if exc.suggestions else "")
+            raise QueryError(f"--param {name}: {what}{hint}") from None
+        except QueryError as exc:
+            raise QueryError(f"--param {name}: {exc}") from None
+        if approximate(match):
+            notes.append(f"--param {name}: matched '{terminal_text(raw)}' as {match.label} ({match.key})")
+        out[name] = str(match.iri)
+    return out, notes
+
+
+def _is_a(graph: Graph | Any, node: URIRef, classes: Sequence[URIRef]) -> bool:
+    """Whether ``node`` has one of the types ``classes`` in ``graph`` (without classes: whether it has a label)."""
+    from graph_builder.namespaces import RDF, RDFS
+
+    patterns = [(RDF.type, c) for c in classes] if classes else [(RDFS.label, None)]
+    if isinstance(graph, Graph):
+        return any((node, p, o) in graph if o is not None else graph.value(node, p) is not None
+                   for p, o in patterns)
+    import pyoxigraph
+
+    subject = pyoxigraph.NamedNode(str(node))
+    return any(next(iter(graph.quads_for_pattern(subject, pyoxigraph.NamedNode(str(p)),
+                                                  None if o is None else pyoxigraph.NamedNode(str(o)), None)),
+                    None) is not None for p, o in patterns)
+
+
+def _as_iri(raw: str) -> str | None:
+    """The full IRI a value writes (``https://...``, ``urn:...`` or a prefixed name such as ``id:rilo-cis``), if any."""
+    if re.fullmatch(r"(https?|urn):" + _IRI_CHARS.pattern, raw):
+        return raw
+    if ":" in raw:
+        prefix, local = raw.split(":", 1)
+        if prefix in PREFIXES and _IRI_CHARS.fullmatch(local):
+            return PREFIXES[prefix] + local
+    return None
+
+
+def check_params(q: NamedQuery, params: dict[str, str]) -> None:
+    """Every check of the parameters that needs no graph, before the facts are read: each one declared,
+    the required ones given, the values of every type but ``iri`` (resolved by name later) well-formed."""
+    declared = {p.name: p for p in q.params}
+    bind_params(q, {k: v for k, v in params.items() if k not in declared or declared[k].type != "iri"})
+    check_required(q, params)

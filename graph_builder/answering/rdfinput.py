@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -59,8 +59,6 @@ def _to_rdflib(term: Any) -> Node:
 
 def read_rdf(path: Path) -> Graph:
     """The triples of every graph in an RDF file, as one rdflib Graph."""
-    import pyoxigraph as ox
-
     suffix = path.suffix.lower()
     if suffix in REFUSED:
         raise InputError(f"{path}: error: format: {REFUSED[suffix]}")
@@ -75,7 +73,34 @@ def read_rdf(path: Path) -> Graph:
     verify(path)
     if path.stat().st_size > MAX_BYTES:
         raise InputError(f"{path}: error: file: the file is larger than {MAX_BYTES} bytes")
-    data = path.read_bytes()
+    return _read(path.read_bytes(), str(path), suffix)
+
+
+STDIN_NAME = "<stdin>"
+
+
+def read_rdf_stdin(stream: BinaryIO) -> Graph:
+    """The triples of RDF read from standard input: JSON-LD when it starts with ``{`` or ``[``, else
+    TriG (which reads Turtle and N-Triples too), else N-Quads; the same checks as a file."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{STDIN_NAME}: error: file: the input is larger than {MAX_BYTES} bytes")
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"{", b"["):
+        return _read(data, STDIN_NAME, ".jsonld")
+    try:
+        return _read(data, STDIN_NAME, ".trig")
+    except InputError as trig_error:
+        try:
+            return _read(data, STDIN_NAME, ".nq")
+        except InputError:
+            raise trig_error from None
+
+
+def _read(data: bytes, path: str, suffix: str) -> Graph:
+    """Parse ``data`` (named ``path`` in messages) as the RDF format of ``suffix``."""
+    import pyoxigraph as ox
+
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{path}:1: error: encoding: the file is UTF-16; RDF input must be UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):

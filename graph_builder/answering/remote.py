@@ -1,6 +1,6 @@
 """Graph stores over HTTP: push the graph (SPARQL 1.1 Graph Store Protocol) and query it (SPARQL 1.1 Protocol).
 
-Endpoint conventions (``--store``):
+Endpoint conventions (``--store-type``):
 
 * ``oxigraph``: URL is the server's base URL; Graph Store at ``URL/store?graph=IRI``,
   queries at ``URL/query``.
@@ -170,13 +170,46 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
     be at most ``max_answer_mb`` MiB: it is read in chunks and refused as
     soon as it is larger, never buffered whole first.
     """
+    body, content_type = _post_query(ep, text, "application/sparql-results+json", graph=graph, timeout=timeout,
+                                     client=client, what=what, max_answer_mb=max_answer_mb)
+    try:
+        return rows_from_json(json.loads(body))
+    except (ValueError, RecursionError, TypeError, KeyError, AttributeError):
+        raise RemoteError(f"{what}: {ep.query_url} did not answer in SPARQL JSON results "
+                          f"(Content-Type {content_type})") from None
+
+
+def sparql_graph(ep: Endpoint, text: str, *, graph: str | None = None, timeout: float | None = QUERY_TIMEOUT,
+                 what: str = "query", max_answer_mb: float = MAX_ANSWER_MB) -> Rows:
+    """POST a CONSTRUCT or DESCRIBE query; its answer (asked for as N-Triples) as the triples of :class:`Rows`."""
+    import pyoxigraph
+
+    from graph_builder.validating.ntriples import to_rdflib
+
+    body, content_type = _post_query(ep, text, "application/n-triples", graph=graph, timeout=timeout,
+                                     what=what, max_answer_mb=max_answer_mb)
+    triples = []
+    try:
+        for t in pyoxigraph.parse(bytes(body), pyoxigraph.RdfFormat.N_TRIPLES):
+            s, p, o = to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
+            if s is not None and p is not None and o is not None:
+                triples.append((s, p, o))
+    except (SyntaxError, ValueError) as exc:
+        raise RemoteError(f"{what}: {ep.query_url} did not answer in N-Triples (Content-Type {content_type}): "
+                          f"{exc}") from None
+    return Rows([], [], triples)
+
+
+def _post_query(ep: Endpoint, text: str, accept: str, *, graph: str | None, timeout: float | None,
+                what: str, max_answer_mb: float, client: httpx.Client | None = None) -> tuple[bytes, str]:
+    """POST a query and read its answer (within ``timeout`` and ``max_answer_mb``): its bytes and Content-Type."""
     if not ep.query_url:
-        raise RemoteError(f"{what}: no SPARQL query URL: give --store oxigraph|virtuoso or --query-url")
+        raise RemoteError(f"{what}: no SPARQL query URL: give --store-type oxigraph|virtuoso or --query-url")
     form = {"query": text}
     if graph:
         iri_ref(graph)
         form["default-graph-uri"] = graph
-    headers = {"Accept": "application/sparql-results+json"}
+    headers = {"Accept": accept}
     seconds = timeout
     limit = int(max_answer_mb * (1 << 20))
     own = client is None
@@ -198,11 +231,7 @@ def sparql_select(ep: Endpoint, text: str, *, graph: str | None = None, timeout:
             raise _transport_error(what, ep.query_url, exc, seconds) from None
         if r.status_code != 200:
             raise _status_error(what, ep.query_url, httpx.Response(r.status_code, headers=r.headers, content=bytes(body)))
-        try:
-            return rows_from_json(json.loads(body))
-        except (ValueError, RecursionError, TypeError, KeyError, AttributeError):
-            raise RemoteError(f"{what}: {ep.query_url} did not answer in SPARQL JSON results "
-                              f"(Content-Type {r.headers.get('content-type', '?')})") from None
+        return bytes(body), r.headers.get("content-type", "?")
     finally:
         if own:
             c.close()
@@ -214,11 +243,15 @@ def run_remote(ep: Endpoint, q: NamedQuery, params: dict[str, str] | None = None
     """Run a named query on a remote SPARQL 1.1 endpoint, parameters bound by ``VALUES`` (:func:`bind_with_values`).
 
     The query is refused first exactly as locally (:func:`check_safe`); the
-    bound text is checked again before it is sent.
+    bound text is checked again before it is sent. A CONSTRUCT or DESCRIBE
+    answers with triples (:func:`sparql_graph`).
     """
     check_safe(q.text, allow_remote)
     text = bind_with_values(q, params or {})
-    check_safe(text, allow_remote)
+    parsed = check_safe(text, allow_remote)
+    if getattr(parsed[1], "name", "") in ("ConstructQuery", "DescribeQuery"):
+        return sparql_graph(ep, text, graph=graph or None, timeout=timeout, what=f"query '{q.name}'",
+                            max_answer_mb=max_answer_mb)
     return sparql_select(ep, text, graph=graph or None, timeout=timeout, what=f"query '{q.name}'",
                          max_answer_mb=max_answer_mb)
 
@@ -266,6 +299,23 @@ def fetch_graph(ep: Endpoint, graph: str, max_answer_mb: float = MAX_ANSWER_MB,
     if len(g) == 0:
         raise RemoteError(f"the graph <{graph}> at {ep.query_url} is empty or does not exist (push it first)" if graph
                           else f"the default graph at {ep.query_url} is empty")
+    return g
+
+
+def fetch_names(ep: Endpoint, graph: str, *, timeout: float | None = QUERY_TIMEOUT,
+                max_answer_mb: float = MAX_ANSWER_MB) -> Graph:
+    """The triples of the server's graph that type and name entities (rdf:type, labels, aliases, codes),
+    for resolving a query's parameters by name as locally."""
+    from graph_builder.answering.resolve import NAME_PREDICATES
+
+    values = " ".join(iri_ref(str(p)) for p in NAME_PREDICATES)
+    where = f"GRAPH {iri_ref(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    rows = sparql_select(ep, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} {where} }}",
+                         what="reading the names in the graph", timeout=timeout, max_answer_mb=max_answer_mb)
+    g = Graph()
+    for s, p, o in rows.rows:
+        if s is not None and p is not None and o is not None:
+            g.add((s, p, o))
     return g
 
 

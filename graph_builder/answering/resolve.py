@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ from graph_builder.namespaces import CKG, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEM
 PREFERRED_PREDICATES = (RDFS.label, SKOS.prefLabel, FOAF.name, SCHEMA.name)
 ALIAS_PREDICATES = (SKOS.altLabel, SKOS.hiddenLabel)  # hiddenLabel: an edition number written the other way (III / 3)
 CODE_PREDICATES = (SKOS.notation,)
+# Every predicate a Resolver reads: the types and the names.
+NAME_PREDICATES = (RDF.type, *PREFERRED_PREDICATES, *ALIAS_PREDICATES, *CODE_PREDICATES)
 # The names ambiguous_names() compares: those a curator writes.
 CURATED_NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
@@ -73,6 +76,8 @@ SCORE_PREFIX = 0.75
 FUZZY_WEIGHT = 0.7
 FUZZY_THRESHOLD = 0.85
 SUGGEST_THRESHOLD = 0.6
+# A run of words cut out of a longer name must be closer: "nobody here" is 0.6 like "of border".
+SUGGEST_PIECE_THRESHOLD = 0.7
 MAX_SUGGESTIONS = 3
 MAX_LISTED = 10
 
@@ -123,12 +128,12 @@ class Match:
 
 
 class NoMatch(QueryError):
-    """No entity has a name that matches the text."""
+    """No entity (of the kind asked for) has a name that matches the text."""
 
-    def __init__(self, text: str, suggestions: list[Match]):
+    def __init__(self, text: str, suggestions: list[Match], kind: str = "entity"):
         self.text = text
         self.suggestions = suggestions
-        message = f"no entity matches '{text}'"
+        message = f"no {kind} matches '{text}'"
         if suggestions:
             message += "; did you mean " + ", ".join(f"{m.label} [{m.key}]" for m in suggestions) + "?"
         super().__init__(message)
@@ -159,6 +164,7 @@ class _Entity:
     types: tuple[str, ...]
     shown_types: tuple[str, ...]
     tier: int
+    type_iris: frozenset[URIRef] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -257,7 +263,7 @@ class Resolver:
             own = sorted({local_name(str(t)) for t in types if str(t).startswith(str(CKG))})
             tier = _TIER_ROLE if ORG.Role in types else _TIER_ENTITY
             records.append(_Entity(node, key, _english_label(g, node) or key, tuple(local),
-                                   tuple(own or local), tier))
+                                   tuple(own or local), tier, frozenset(types)))
             for source, predicates in (("preferred", PREFERRED_PREDICATES), ("alias", ALIAS_PREDICATES),
                                        ("code", CODE_PREDICATES)):
                 for p in predicates:
@@ -275,16 +281,18 @@ class Resolver:
         """The entities whose names match ``text``, best first (at most ``limit``)."""
         return [c.match for c in self._candidates(text)[:limit]]
 
-    def resolve_one(self, text: str) -> Match:
+    def resolve_one(self, text: str, classes: Iterable[URIRef] = ()) -> Match:
         """The one entity ``text`` names; :class:`NoMatch` or :class:`AmbiguousName` otherwise.
 
-        A tie at the top score is ambiguous, except that a unique exact match
-        of a preferred name or of a key wins; roles never tie with other
-        entities (they rank below them).
+        With ``classes``, only entities of one of these types count (and are
+        suggested). A tie at the top score is ambiguous, except that a unique
+        exact match of a preferred name or of a key wins; roles never tie with
+        other entities (they rank below them).
         """
-        candidates = self._candidates(text)
+        wanted = frozenset(classes)
+        candidates = [c for c in self._candidates(text) if self._is_a(c.match.iri, wanted)]
         if not candidates:
-            raise NoMatch(text, self.suggest(text))
+            raise NoMatch(text, self.suggest(text, classes=wanted), kind_of(wanted))
         top = candidates[0]
         tied = [c for c in candidates if c.match.score == top.match.score and c.tier == top.tier]
         if len(tied) == 1:
@@ -295,22 +303,27 @@ class Resolver:
         raise AmbiguousName(text, [c.match for c in tied],
                             {c.match.key: self._entities[c.match.iri].shown_types for c in tied})
 
-    def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Match]:
-        """Near misses for a "did you mean": names similar to ``text`` (ratio ≥ 0.6).
+    def suggest(self, text: str, limit: int = MAX_SUGGESTIONS, classes: Iterable[URIRef] = ()) -> list[Match]:
+        """Near misses for a "did you mean": names similar to ``text`` (of an entity of one of ``classes``, if given).
 
-        Compares the query with each whole name and with each run of as many
-        consecutive words of it as the query has (keys only whole), so
-        "Bakanof" suggests "Oleg Bakanov".
+        Compares the query with each whole name (ratio ≥ 0.6) and with each
+        run of as many consecutive words of it as the query has (ratio ≥ 0.7;
+        keys only whole), so "Bakanof" suggests "Oleg Bakanov" and "nobody
+        here" suggests nothing.
         """
         query = normalize(text)
         if not query:
             return []
+        wanted = frozenset(classes)
         width = len(query.split())
         best: dict[URIRef, tuple[float, _Name]] = {}
         for name in self._names:
+            if not self._is_a(name.entity, wanted):
+                continue
             words = [] if name.source == "key" else name.norm.split()
-            pieces = {name.norm} | {" ".join(words[i:i + width]) for i in range(len(words) - width + 1)}
-            ratio = max(_ratio(query, piece) for piece in pieces)
+            pieces = {" ".join(words[i:i + width]) for i in range(len(words) - width + 1)} - {name.norm}
+            ratio = max([_ratio(query, name.norm)] + [r for r in (_ratio(query, piece) for piece in pieces)
+                                                      if r >= SUGGEST_PIECE_THRESHOLD])
             if ratio >= SUGGEST_THRESHOLD and (name.entity not in best or ratio > best[name.entity][0]):
                 best[name.entity] = (ratio, name)
         found = [_Candidate(self._match(name, "fuzzy", round(FUZZY_WEIGHT * ratio, 4)),
@@ -326,7 +339,14 @@ class Resolver:
                 owners[name.norm].add(self._entities[name.entity].key)
         return sorted((norm, sorted(keys)) for norm, keys in owners.items() if len(keys) > 1)
 
+    def is_entity(self, iri: str) -> bool:
+        """Whether ``iri`` is an entity of the index."""
+        return iri in self._iris
+
     # -- internals ----------------------------------------------------------
+    def _is_a(self, iri: URIRef, classes: frozenset[URIRef]) -> bool:
+        return not classes or bool(self._entities[iri].type_iris & classes)
+
     def _match(self, name: _Name, kind: str, score: float) -> Match:
         e = self._entities[name.entity]
         return Match(e.iri, e.key, e.label, name.text, name.lang, kind, score, e.types)
@@ -377,6 +397,17 @@ class Resolver:
                 break
             out |= self._by_word[w]
         return out
+
+
+def kind_of(classes: Iterable[URIRef]) -> str:
+    """The kind of entity a set of classes names, for messages: ``meeting series``, ``organization or person``."""
+    words = sorted({re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local_name(str(c))).lower() for c in classes})
+    return " or ".join(words) or "entity"
+
+
+def approximate(match: Match) -> bool:
+    """Whether a match is not by one of the entity's own names or its key (said to the user)."""
+    return match.kind != "exact"
 
 
 def ambiguous_names(g: Graph) -> list[tuple[str, list[str]]]:

@@ -114,6 +114,18 @@ def holds(begin: PartialDate | None, end: PartialDate | None, attested: Sequence
     return truth, reason
 
 
+def happened(start: PartialDate | None, at: PartialDate) -> tuple[Truth, str]:
+    """Whether an event that began at ``start`` had begun by the end of ``at`` (a timeline as of ``at``):
+    held (it had), not held (it began later) or cannot tell (undated, or both dates cover the same days)."""
+    if start is None:
+        return Truth.UNKNOWN, "no date recorded"
+    if start.first_day() > at.last_day():
+        return Truth.NOT_HELD, f"began {start}, after {at}"
+    if start.last_day() <= at.last_day():
+        return Truth.HELD, f"began {start}"
+    return Truth.UNKNOWN, f"began {start}; cannot tell whether it had begun {_by(at)}"
+
+
 # --------------------------------------------------------------------------
 # Memberships in a graph
 # --------------------------------------------------------------------------

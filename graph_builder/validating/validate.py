@@ -91,6 +91,21 @@ def shacl_validate(data: Graph, origins: Mapping[Node, Iterable[Loc]] | None = N
     return sorted(set(translate_report(report, origins or {})))
 
 
+def report_graph(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> Graph:
+    """pySHACL's SHACL validation report graph (``sh:ValidationReport``) for ``data``, its blank nodes
+    labelled canonically (the same data gives the same labels)."""
+    import pyshacl
+    from rdflib.compare import to_canonical_graph
+
+    shapes = shapes if shapes is not None else shapes_graph()
+    ontology = ontology if ontology is not None else ontology_graph()
+    _conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        advanced=True, allow_warnings=True, abort_on_first=False,
+    )
+    return to_canonical_graph(report)
+
+
 def locations_of(origins: Mapping[Node, Iterable[Loc]], focus: Node | None) -> tuple[Loc, ...]:
     """The facts locations where ``focus`` was stated, sorted."""
     return tuple(sorted(set(origins.get(focus, ())))) if focus is not None else ()
