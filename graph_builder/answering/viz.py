@@ -146,7 +146,11 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
         if len(part) == 1:
             local = {part[0]: (0.5, 0.5)}
         else:
-            sub = und.subgraph(part)
+            # A graph of its own, nodes and edges in sorted order: a subgraph view iterates over a set, whose
+            # order changes from run to run, and so would the seeded layout.
+            sub = nx.Graph()
+            sub.add_nodes_from(part)
+            sub.add_edges_from(sorted(tuple(sorted(e)) for e in und.subgraph(part).edges()))
             raw = nx.spring_layout(sub, seed=7, k=1.6 / len(part) ** 0.5, iterations=200)
             local = _normalize({n: (float(x), float(y)) for n, (x, y) in raw.items()})
         if x0 > 0 and x0 + size > width:
@@ -517,4 +521,4 @@ def html_page(graph: Graph, net: nx.MultiDiGraph, kind: str, *, at: PartialDate 
     head, rest = page.split("{{DATA}}", 1)
     rest_a, rest_b = rest.split("/*CYTOSCAPE*/", 1)
     rest_b, rest_c = rest_b.split("/*APP*/", 1)
-    return head + blob + rest_a + asset("cytoscape.min.js") + rest_b + asset("page.js") + rest_c
+    return head + blob + rest_a + asset("cytoscape.min.js") + rest_b + asset("network-common.js") + asset("page.js") + rest_c
