@@ -50,7 +50,7 @@ from graph_builder.answering.cards import PLANNED, Card, Evidence, Line, entity_
 from graph_builder.answering.network import KINDS, build_network
 from graph_builder.answering.query import all_queries, top_group_start
 from graph_builder.answering.resolve import ALIAS_PREDICATES, CODE_PREDICATES, PREFERRED_PREDICATES, entities, normalize
-from graph_builder.answering.viz import EDGE_STYLES, KIND_NAMES, NODE_COLORS, NODE_SHAPES, TITLES, layout
+from graph_builder.answering.viz import EDGE_STYLES, KIND_NAMES, NODE_COLORS, NODE_SHAPES, TITLES, edge_id, layout
 from graph_builder.answering.viz import timeline as chairs_timeline
 from graph_builder.iris import key_of, local_name
 from graph_builder.loading.dates import parse_date
@@ -563,7 +563,7 @@ def network_data(graph: Graph, kind: str, pages: dict[str, str], lang: str) -> d
             node(key, attrs, x * sx, (1 - y) * sy, **extra)
         for s, t, k, a in net.edges(keys=True, data=True):
             elements.append({"group": "edges", "data": {
-                "id": f"{s}|{t}|{k}", "source": s, "target": t, "relation": a["relation"], "label": a["label"],
+                "id": edge_id(s, t, k), "source": s, "target": t, "relation": a["relation"], "label": a["label"],
                 "temporal": kind == "membership", "grouped": bool(a.get("grouped")),
                 "begin": [d for d in a["begin"].split(";") if d], "end": [d for d in a["end"].split(";") if d],
                 "attested": [d for d in a["attested"].split(";") if d]}})
