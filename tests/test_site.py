@@ -314,3 +314,23 @@ def test_the_site_in_russian_speaks_russian(tmp_path, browser):
         o.close()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'lang="ru"' in index and "Поиск" in index
+
+
+AXE = Path(__file__).parent / "assets" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("page", ["index.html", "entity-rilo-cis.html", "timeline-global-rilo-meetings.html",
+                                  "network-membership.html", "network-chairs.html", "sparql.html"])
+def test_no_serious_accessibility_violations(open_site, page):
+    """axe-core (vendored for the tests) finds no serious or critical violation of WCAG 2 A/AA."""
+    o = open_site(page, ready="document.readyState === 'complete'")
+    o.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = o.eval("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })")
+    serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert len(result["passes"]) > 10  # the checker ran
+    # axe itself tries to read the stylesheet with a request, which the page's policy refuses (as it should).
+    refused = [e for e in o.errors if "connect-src 'none'" in e]
+    assert all("site.css" in e for e in refused), refused
+    o.errors[:] = [e for e in o.errors if e not in refused]

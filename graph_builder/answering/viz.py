@@ -159,6 +159,8 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
         size = max(0.3, (len(part) / biggest) ** 0.5)
         if len(part) == 1:
             local = {part[0]: (0.5, 0.5)}
+        elif len(part) >= LARGE_PART:
+            local = _spiral(und, part)
         else:
             # A graph of its own, nodes and edges in sorted order: a subgraph view iterates over a set, whose
             # order changes from run to run, and so would the seeded layout.
@@ -174,6 +176,16 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
         x0 += size + gap
         row = max(row, size)
     return _normalize(out)
+
+
+LARGE_PART = 500  # from this many nodes networkx's spring layout needs scipy and takes minutes
+
+
+def _spiral(und: nx.Graph, part: list[str]) -> dict[str, tuple[float, float]]:
+    """A large connected part on a spiral, the most linked nodes at its centre (numpy only, deterministic)."""
+    order = sorted(part, key=lambda n: (-und.degree(n), n))
+    raw = nx.spiral_layout(nx.path_graph(len(order)), equidistant=True)
+    return _normalize({n: (float(raw[i][0]), float(raw[i][1])) for i, n in enumerate(order)})
 
 
 def _normalize(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:

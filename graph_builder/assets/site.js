@@ -177,7 +177,7 @@
         cy.nodes().not(".off").forEach(function (n) { n.position("y", top + bottom - n.position("y")); });
       }
     }
-    if (!focus && (DATA.kind === "membership" || DATA.kind === "participation")) {
+    if (!focus && (DATA.kind === "membership" || DATA.kind === "participation") && cy.nodes().length <= 400) {
       // Labels take room: a force layout from the preset positions, counting each label in its node's size.
       cy.elements().not(".off, .hidden").layout({ name: "cose", randomize: false, animate: false, fit: false,
         nodeDimensionsIncludeLabels: true, idealEdgeLength: function () { return 110; }, nodeRepulsion: function () { return 90000; },
