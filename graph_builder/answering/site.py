@@ -78,6 +78,12 @@ ENTITY_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("role", ("Role",)),
 )
 TIMELINE_KINDS = ("person", "administration", "rilo", "series", "organization")
+KIND_HEADINGS = {  # the index's lists, by entity kind
+    "person": "people", "administration": "national customs administrations", "rilo": "RILOs",
+    "series": "meeting series", "meeting": "meetings", "operation": "operations", "organization": "bodies and units",
+    "country": "countries", "place": "places", "programme": "programmes and projects", "platform": "platforms",
+    "document": "plans, agreements, documents", "role": "roles", "other": "others",
+}
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {},
@@ -87,11 +93,12 @@ WORDS: dict[str, dict[str, str]] = {
         "Search every name, alias, spelling and language (case and accents do not matter).":
             "Поиск по всем названиям, синонимам, написаниям и языкам (регистр и диакритика не важны).",
         "no entity has a name containing": "нет сущности с названием, содержащим",
-        "person": "лица", "administration": "национальные таможенные администрации", "rilo": "РИЛО",
-        "series": "серии заседаний", "meeting": "заседания", "operation": "операции",
-        "organization": "органы и подразделения", "country": "страны", "place": "места",
-        "programme": "программы и проекты", "platform": "платформы", "document": "планы, соглашения, документы",
-        "role": "роли", "other": "прочее",
+        "people": "лица", "national customs administrations": "национальные таможенные администрации",
+        "RILOs": "РИЛО", "meetings": "заседания", "operations": "операции",
+        "bodies and units": "органы и подразделения", "countries": "страны", "places": "места",
+        "programmes and projects": "программы и проекты", "platforms": "платформы",
+        "plans, agreements, documents": "планы, соглашения, документы", "roles": "роли", "others": "прочее",
+        "person": "лицо", "meeting": "заседание", "country": "страна", "role": "роль", "other": "прочее",
         "Names": "Названия", "types": "типы", "Timeline": "Хронология",
         "Networks around it": "Сети вокруг", "stated": "утверждено", "planned": "запланировано",
         "derived": "выведено", "no source": "без источника",
@@ -269,7 +276,7 @@ def index_page(ents: dict[str, Entity], lang: str) -> str:
             continue
         entries = "".join(f'<li><a href="{page_name(e.key)}">{escape(e.label)}</a></li>' for e in items)
         lists.append(f'<details{" open" if len(items) <= 60 else ""} id="kind-{kind}"><summary>'
-                     f'<h3>{w(kind)} ({len(items)})</h3></summary><ul class="columns">{entries}</ul></details>')
+                     f'<h3>{w(KIND_HEADINGS[kind])} ({len(items)})</h3></summary><ul class="columns">{entries}</ul></details>')
     body = (f'<h1>customs-kg</h1>\n<section class="search" aria-labelledby="search-title">'
             f'<h2 id="search-title">{w("Search")}</h2>'
             f'<p>{w("Search every name, alias, spelling and language (case and accents do not matter).")}</p>'
@@ -285,7 +292,7 @@ def search_index(ents: dict[str, Entity], lang: str) -> str:
     rows = []
     for e in sorted(ents.values(), key=lambda e: e.key):
         names = sorted({(n, l) for n, l in e.names} | {(e.key, "")})
-        rows.append([page_name(e.key), e.label, word(e.kind, lang),
+        rows.append([page_name(e.key), e.label, word(KIND_NAMES.get(e.kind, KIND_HEADINGS[e.kind]), lang),
                      [[n, l, normalize(n)] for n, l in names if normalize(n)]])
     return "window.CKG_INDEX = " + html_json({"entities": rows, "none": word("no entity has a name containing", lang)}) + ";\n"
 
@@ -539,7 +546,7 @@ def network_data(source: Source, kind: str, pages: dict[str, str], lang: str) ->
                 # One date only (or none): a mark at the date known, never a bar across the axis.
                 at = bar.start if bar.start is not None else bar.end
                 x = X(at) if at is not None else undated_x
-                node(f"term:{bar.key}", {**holder, "card": bar.holder}, x, y, role="term-open",
+                node(f"term:{bar.key}", {**holder, "card": bar.holder}, x, y, role="term-open", undated=at is None,
                      relation=bar.relation, label=bar.label + (" →" if bar.start is not None else ""),
                      temporal=True, begin=bar.begin, end=bar.end_dates, attested=bar.attested, body=bar.body,
                      holder=bar.holder)

@@ -97,6 +97,8 @@
       { selector: "node[role = 'term-open']", style: { "shape": "diamond", "width": 22, "height": 22,
         "text-valign": "center", "text-halign": "right", "text-margin-x": 6, "text-margin-y": 0, "text-max-width": 600,
         "font-size": 14 } },
+      { selector: "node[role = 'term-open'][?undated]", style: { "text-halign": "left", "text-margin-x": -6,
+        "text-max-width": 260 } },
       { selector: "node[role = 'row']", style: { "width": 26, "height": 26, "text-valign": "center",
         "text-halign": "left", "text-margin-x": -8, "text-margin-y": 0, "text-max-width": 240, "font-size": 16,
         "font-weight": "bold" } },
