@@ -334,3 +334,34 @@ def test_no_serious_accessibility_violations(open_site, page):
     refused = [e for e in o.errors if "connect-src 'none'" in e]
     assert all("site.css" in e for e in refused), refused
     o.errors[:] = [e for e in o.errors if e not in refused]
+
+
+HOSTILE = '</script><img src=x onerror="window.pwned=1">\u2028<b>'
+
+
+def test_hostile_names_are_shown_as_text_never_run(tmp_path, browser):
+    data = tmp_path / "hostile.ttl"
+    data.write_text(f"""@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/customs-kg/id/evil> a org:Organization ; rdfs:label {json.dumps(HOSTILE)}@en ;
+    skos:altLabel "Évil Ålias"@en .
+<https://w3id.org/customs-kg/id/good> a org:Organization ; rdfs:label "Good body"@en ;
+    org:subOrganizationOf <https://w3id.org/customs-kg/id/evil> .
+""", encoding="utf-8")
+    out = tmp_path / "site"
+    proc = run_cli("site", "-o", str(out), "--data", str(data))
+    assert proc.returncode == 0, proc.stderr
+    for page, ready in (("entity-evil.html", ""), ("index.html", ""), ("network-structure.html", "window.ckg && window.ckg.cy")):
+        o = Opened(browser, out / page, "?q=evil%20alias" if page == "index.html" else "", ready)
+        try:
+            assert o.eval("window.pwned") is None
+            assert o.page.locator("img").count() == 0
+            if page == "entity-evil.html":
+                assert '</script><img src=x onerror="window.pwned=1">' in o.page.inner_text("h1")
+            if page == "index.html":
+                assert o.page.locator("#results a").count() == 1
+            if page == "network-structure.html":
+                assert HOSTILE in o.eval("ckg.cy.nodes().map(n => n.data('label'))")
+        finally:
+            o.close()
