@@ -40,7 +40,7 @@ def pages(site: Path) -> list[tuple[str, float]]:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             start = time.perf_counter()
             page.goto((site / name).as_uri())
-            page.wait_for_function(ready, timeout=300000)
+            page.wait_for_function(f"() => {ready}", timeout=300000)
             out.append((name, time.perf_counter() - start))
             if name == "index.html":
                 start = time.perf_counter()

@@ -45,11 +45,11 @@ def main(site: Path, out: Path) -> int:
             if action == "open-quote":
                 page.locator("details.source summary").first.click()
             elif action == "run-query":
-                page.wait_for_function("window.ckgSparql && window.ckgSparql.ready", timeout=60000)
+                page.wait_for_function("() => window.ckgSparql && window.ckgSparql.ready", timeout=60000)
                 page.select_option("#example", label="members-of-body")
                 page.fill("[data-param=body]", "rilo-cis")
                 page.click("#run")
-                page.wait_for_function("window.ckgSparql.last !== null")
+                page.wait_for_function("() => window.ckgSparql.last !== null")
             page.screenshot(path=str(out / f"{name}.png"))
             print(f"wrote {out / name}.png")
             context.close()

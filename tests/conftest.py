@@ -192,7 +192,8 @@ class Opened:
         self.context.route("**/*", route)
         self.page.goto(path.as_uri() + query)
         if ready:
-            self.page.wait_for_function(ready, timeout=60000)
+            # A function, not an expression: an expression is evaluated with eval(), which the pages forbid.
+            self.page.wait_for_function(f"() => {ready}", timeout=60000)
 
     def eval(self, js: str, arg=None):
         return self.page.evaluate(js, arg)

@@ -244,7 +244,7 @@ def test_a_query_typed_on_the_sparql_page_returns_the_rows_of_the_command_line(o
     o = open_site("sparql.html", ready="window.ckgSparql && window.ckgSparql.ready")
     o.page.fill("#query", QUERY)
     o.page.click("#run")
-    o.page.wait_for_function("window.ckgSparql.last !== null")
+    o.page.wait_for_function("() => window.ckgSparql.last !== null")
     rows = o.eval("ckgSparql.last.rows.map(r => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.value])))")
     assert rows == cli_rows(QUERY)
     assert len(rows) >= 8
@@ -261,7 +261,7 @@ def test_a_named_query_runs_with_its_parameter(open_site):
     o.page.fill("[data-param=series]", "global-rilo-meetings")
     o.page.fill("[data-param=number]", "28")
     o.page.click("#run")
-    o.page.wait_for_function("window.ckgSparql.last !== null")
+    o.page.wait_for_function("() => window.ckgSparql.last !== null")
     rows = o.eval("ckgSparql.last.rows")
     assert [r["chair"]["value"] for r in rows] == ["https://w3id.org/customs-kg/id/rilo-cis"]
 

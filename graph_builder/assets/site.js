@@ -159,13 +159,15 @@
           frontier = next;
         }
         keep = keep.union(keep.edgesWith(keep));
-        grouped.intersection(keep).removeClass("hidden");
+        // A meeting's crowd stays behind its group (a click opens it); the focus's own attendance shows.
+        grouped.filter(function (e) { return e.data("source") === focus; }).removeClass("hidden");
       }
       cy.elements().not(keep).not(keep.edgesWith(keep)).addClass("off");
       start.addClass("focus");
       title.textContent = DATA.title + " — " + W.around + " " + start.data("label") + " (" + W.depth + " " + depth + ")";
+      settle();
       if (DATA.kind === "membership" || DATA.kind === "participation") {
-        cy.elements().not(".off").layout({ name: "concentric", concentric: function (n) {
+        cy.elements().not(".off, .hidden").layout({ name: "concentric", concentric: function (n) {
             return n.id() === focus ? 10 : n.edgesWith(start).length ? 5 : 1; },
           levelWidth: function () { return 1; }, minNodeSpacing: 110, animate: false, nodeDimensionsIncludeLabels: true,
           spacingFactor: 1.1 }).run();
@@ -240,9 +242,13 @@
         if (open) {
           edges.sources().removeClass("hidden");
           var c = n.position(), members = edges.sources().filter(function (s) { return s.connectedEdges().not(".hidden").length === 1; });
+          // A ring around the group wide enough for each member's label (about 150 units of arc each).
+          var radius = Math.max(160, members.length * 150 / (2 * Math.PI));
+          var away = Math.atan2(c.y - cy.getElementById(meeting).position("y"), c.x - cy.getElementById(meeting).position("x"));
+          var centre = { x: c.x + Math.cos(away) * radius, y: c.y + Math.sin(away) * radius };
           members.forEach(function (s, i) {
             var a = 2 * Math.PI * i / Math.max(1, members.length);
-            s.position({ x: c.x + Math.cos(a) * (90 + 6 * members.length), y: c.y + Math.sin(a) * (90 + 6 * members.length) });
+            s.position({ x: centre.x + Math.cos(a) * radius, y: centre.y + Math.sin(a) * radius });
           });
         }
         settle();
