@@ -54,7 +54,7 @@ from graph_builder.answering.viz import EDGE_STYLES, KIND_NAMES, NODE_COLORS, NO
 from graph_builder.answering.viz import timeline as chairs_timeline
 from graph_builder.iris import key_of, local_name
 from graph_builder.loading.dates import parse_date
-from graph_builder.namespaces import RDF
+from graph_builder.namespaces import PREFIXES, RDF
 from graph_builder.textsafe import html_json
 from graph_builder.writing.serialize import ntriples
 from graph_builder.writing.store import graph_store
@@ -639,7 +639,7 @@ def sparql_data(lang: str, pages: dict[str, str]) -> dict[str, Any]:
             at = -1
         examples.append({"name": name, "question": q.question, "text": q.text, "groupAt": at,
                          "params": [{"name": p.name, "type": p.type, "doc": p.doc} for p in q.params]})
-    return {"examples": examples, "lang": lang, "pages": sorted([k, p] for k, p in pages.items() if _KEY.fullmatch(k)),
+    return {"examples": examples, "lang": lang, "prefixes": dict(sorted(PREFIXES.items())), "pages": sorted([k, p] for k, p in pages.items() if _KEY.fullmatch(k)),
             "words": {k: word(k, lang) for k in ("Run", "rows", "Parameters", "Results")}}
 
 

@@ -445,7 +445,7 @@
       try {
         text = readQuery(area.value);
         var s = checkSafe(text);
-        if (current && area.value === current.text) {
+        if (current && current.params.length) {
           var values = "";
           current.params.slice().sort(function (a, b) { return a.name < b.name ? -1 : 1; }).forEach(function (p) {
             var v = params.querySelector('[data-param="' + p.name + '"]').value.trim();
@@ -456,15 +456,17 @@
             text = text.slice(0, at) + "\n" + values + text.slice(at);
           }
         }
-        var answer = store.query(text);
+        // The project's prefixes, as the command line declares them (a query's own PREFIX comes later and wins).
+        var declared = Object.keys(DATA.prefixes).map(function (p) { return "PREFIX " + p + ": <" + DATA.prefixes[p] + ">\n"; }).join("");
+        var answer = store.query(declared + text);
         if (typeof answer === "boolean") { results.appendChild(h("p", {}, String(answer))); state.textContent = ""; return; }
         if (typeof answer === "string") { results.appendChild(h("pre", {}, answer)); return; }
         var table = h("table"), head = h("tr"), vars = [];
         if (answer.length && answer[0] instanceof Map) {
           answer.forEach(function (row) { row.forEach(function (_v, k) { if (vars.indexOf(k) < 0) vars.push(k); }); });
-          var declared = (/SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?((?:\?\w+\s*)+)/i.exec(text) || [])[1];
-          if (declared) {
-            var order = declared.trim().split(/\s+/).map(function (v) { return v.slice(1); });
+          var selected = (/SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?((?:\?\w+\s*)+)/i.exec(text) || [])[1];
+          if (selected) {
+            var order = selected.trim().split(/\s+/).map(function (v) { return v.slice(1); });
             vars = order.concat(vars.filter(function (v) { return order.indexOf(v) < 0; }));
           }
           vars.forEach(function (v) { head.appendChild(h("th", { scope: "col" }, v)); });
