@@ -563,12 +563,15 @@ def network_data(source: Source, kind: str, pages: dict[str, str], lang: str) ->
             sx, sy = 200.0 * columns, 170.0 * levels
         else:
             sx, sy = scale * 1.6, scale
+        placed = {key: (x * sx, (1 - y) * sy) for key, (x, y) in pos.items()}
+        if kind == "structure":
+            placed = pack_rows(net, placed, TREE_ROW_WIDTH)
         for key, attrs in net.nodes(data=True):
-            x, y = pos[key]
+            x, y = placed[key]
             extra: dict[str, Any] = {}
             if key in groups:
                 extra = {"role": "group", "members": groups[key]}
-            node(key, attrs, x * sx, (1 - y) * sy, **extra)
+            node(key, attrs, x, y, **extra)
         for s, t, k, a in net.edges(keys=True, data=True):
             elements.append({"group": "edges", "data": {
                 "id": edge_id(s, t, k), "source": s, "target": t, "relation": a["relation"], "label": a["label"],
@@ -590,6 +593,31 @@ def network_data(source: Source, kind: str, pages: dict[str, str], lang: str) ->
         | {"partial": word("Part of the network is shown, at a readable size: drag to move, scroll to zoom, "
                            "“Fit all” shows all of it.", lang)},
     }
+
+
+TREE_ROW_WIDTH = 1250.0  # the trees of the structure network side by side up to this width (a first view at 0.8)
+
+
+def pack_rows(net: nx.MultiDiGraph, placed: dict[str, tuple[float, float]],
+              width: float) -> dict[str, tuple[float, float]]:
+    """The connected parts of ``net`` (their positions kept relative) laid left to right in rows of at most
+    ``width`` units, the next row below the tallest part of the one above: trees side by side, not one long row."""
+    parts = sorted((sorted(c) for c in nx.weakly_connected_components(net)),
+                   key=lambda c: min(placed[n][0] for n in c))
+    out: dict[str, tuple[float, float]] = {}
+    x0 = y0 = row_height = 0.0
+    gap = 200.0
+    for part in parts:
+        xs = [placed[n][0] for n in part]
+        ys = [placed[n][1] for n in part]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        if x0 > 0 and x0 + w > width:
+            x0, y0, row_height = 0.0, y0 + row_height + gap, 0.0
+        for n in part:
+            out[n] = (round(x0 + placed[n][0] - min(xs), 1), round(y0 + placed[n][1] - min(ys), 1))
+        x0 += w + gap
+        row_height = max(row_height, h)
+    return out
 
 
 def _grouped(net: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, dict[str, list[str]]]:

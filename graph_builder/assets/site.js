@@ -203,7 +203,7 @@
           shown.nodes().max(function (n) { return n.degree(); }).ele;
         if (DATA.kind === "chairs") centre = shown.nodes("[role = 'row']").first();
         cy.zoom(MIN_READABLE);
-        if (DATA.kind === "chairs") {
+        if (DATA.kind === "chairs" || (DATA.kind === "structure" && !focus)) {  // lanes and trees: from the top left
           var bb = shown.boundingBox();
           cy.pan({ x: -bb.x1 * MIN_READABLE + 20, y: -bb.y1 * MIN_READABLE + 20 });
         } else {
