@@ -184,7 +184,7 @@
     if (!focus && (DATA.kind === "membership" || DATA.kind === "participation") && cy.nodes().length <= 400) {
       // Labels take room: a force layout from the preset positions, counting each label in its node's size.
       cy.elements().not(".off, .hidden").layout({ name: "cose", randomize: false, animate: false, fit: false,
-        nodeDimensionsIncludeLabels: true, idealEdgeLength: function () { return 110; }, nodeRepulsion: function () { return 90000; },
+        nodeDimensionsIncludeLabels: true, idealEdgeLength: function () { return 90; }, nodeRepulsion: function () { return 45000; },
         nodeOverlap: 40, componentSpacing: 120, gravity: 0.4, numIter: 1500 }).run();
     }
     settle();
