@@ -33,6 +33,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")  # = graph_builder.writing.export.FORMATS
 LABEL_LANGUAGES = ("en", "ru", "fr")  # the languages of the curated names (facts/entities, facts/vocab)
 VIZ_KINDS = ("membership", "structure", "participation", "chairs")  # = graph_builder.answering.network.KINDS
+SITE_LANGUAGES = ("en", "ru")  # = graph_builder.answering.site.SITE_LANGUAGES
 RDF_SUFFIXES = (".ttl", ".nt", ".trig", ".nq", ".jsonld", ".rdf", ".owl", ".xml")  # = rdfinput.FORMATS and REFUSED
 STORE_TYPES = ("generic", "oxigraph", "virtuoso")  # = graph_builder.answering.remote's conventions
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -172,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--lang", default="en", choices=LABEL_LANGUAGES,
                    help="language of the labels: en, ru or fr, the languages the facts name things in (default: en)")
     _graph_options(z)
+
+    w = sub.add_parser("site", help="write a static site of the graph: search, entity pages with sources and quotes, "
+                                    "timelines, networks and SPARQL in the browser (works from file://, no network)")
+    w.add_argument("-o", "--out", type=Path, default=Path("site"),
+                   help="the site's folder: new, empty or an earlier site, replaced whole (default: site)")
+    w.add_argument("--lang", default="en", choices=SITE_LANGUAGES,
+                   help="language of the pages and of the names shown: en or ru (default: en)")
+    _graph_options(w)
     return p
 
 
@@ -750,6 +759,20 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from graph_builder.answering.site import write_site
+    from graph_builder.writing.publish import check_output_folder
+
+    check_output_folder(args.out, "site", _reading(args))
+    graph = _graph(args)
+    manifest = write_site(graph, args.out, lang=args.lang)
+    files = manifest["files"]
+    assert isinstance(files, dict)
+    pages = sum(1 for name in files if name.endswith(".html"))
+    print(f"wrote {args.out}: {pages} pages, {len(files)} files; open {args.out / 'index.html'}")
+    return EXIT_OK
+
+
 def cmd_sentences(args: argparse.Namespace) -> int:
     import json
 
@@ -852,7 +875,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _store_type(args)
         handler = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "show": cmd_show,
                    "timeline": cmd_timeline, "check": cmd_check, "push": cmd_push,
-                   "export": cmd_export, "viz": cmd_viz, "synth": cmd_synth,
+                   "export": cmd_export, "viz": cmd_viz, "site": cmd_site, "synth": cmd_synth,
                    "sentences": cmd_sentences, "new-source": cmd_new_source,
                    "draft": cmd_draft}[args.command]
         with _batch(args.command):

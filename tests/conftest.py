@@ -170,3 +170,68 @@ def query_rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
     proc = run_cli(*args)
     assert proc.returncode == 0, proc.stderr
     return list(csv.DictReader(io.StringIO(proc.stdout)))
+
+
+# --- A real browser, offline (the viz pages and the site) ------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright; required (a missing one fails)."""
+    import shutil
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: run `bash scripts/test.sh` (it installs the test extra)")
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        pytest.fail("Chromium is missing (Debian package chromium): run `bash scripts/test.sh`, which installs it")
+    # Playwright starts Chromium with a new, empty profile of its own (its --user-data-dir).
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=FLAGS)
+        yield b
+        b.close()
+
+
+class Opened:
+    """A page opened offline from a file, with its console errors and every request that is not file: or data:
+    (refused and recorded; :meth:`close` fails on any)."""
+
+    def __init__(self, browser, path: Path, query: str = "", ready: str = "window.ckg && window.ckg.cy"):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else self.requests.append(r.url))
+
+        def route(r):
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page.goto(path.as_uri() + query)
+        if ready:
+            # A function, not an expression: an expression is evaluated with eval(), which the pages forbid.
+            self.page.wait_for_function(f"() => {ready}", timeout=60000)
+
+    def eval(self, js: str, arg=None):
+        return self.page.evaluate(js, arg)
+
+    def click_node(self, node_id: str) -> None:
+        box = self.page.locator("#cy").bounding_box()
+        pos = self.eval("id => { const p = ckg.cy.getElementById(id).renderedPosition(); return [p.x, p.y]; }", node_id)
+        self.page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
+
+    def close(self) -> None:
+        assert not self.errors, self.errors
+        assert not self.requests, f"the page asked the network for {self.requests}"
+        self.context.close()

@@ -9,6 +9,8 @@ XML with its labels as text.
 
 from __future__ import annotations
 
+import re
+
 import io
 import xml.etree.ElementTree as ET
 
@@ -142,6 +144,8 @@ def test_graphml_and_gexf_read_back_with_their_nodes_and_edges(nets, kind, tmp_p
         assert set(back.nodes) == set(net.nodes), name
         assert back.number_of_edges() == net.number_of_edges(), name
         assert sorted((s, t) for s, t in back.edges()) == sorted((s, t) for s, t in net.edges()), name
+        ids = re.findall(r'<edge [^>]*\bid="([^"]*)"', text)
+        assert len(ids) == net.number_of_edges() and len(set(ids)) == len(ids), f"{name}: edge ids repeat"
         label = back.nodes[next(iter(net.nodes))].get("label")
         assert label == net.nodes[next(iter(net.nodes))]["label"], name
     # Nodes are written in key order.
@@ -203,3 +207,26 @@ def test_viz_usage_errors(tmp_path):
     proc = run_cli("viz", "structure", "--focus", "nobody-at-all", "-o", str(tmp_path / "x.svg"))
     assert proc.returncode == 2 and "no entity matches" in proc.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_figure_labels_are_shortened_with_an_ellipsis_never_cut():
+    from graph_builder.answering.viz import shorten, wrap_label
+
+    long = "Committee of Heads of Law Enforcement Units of the Council of Heads of Customs Services of the CIS"
+    wrapped = wrap_label(long, 22)
+    assert len(wrapped.splitlines()) == 4 and wrapped.endswith("…")
+    assert all(len(line) <= 22 for line in wrapped.splitlines())
+    assert wrap_label("Global RILO Meeting", 22) == "Global RILO Meeting"
+    assert shorten(long, 30).endswith("…") and len(shorten(long, 30)) <= 30
+    assert shorten("short", 30) == "short"
+
+
+def test_the_chairs_figure_draws_no_bar_for_a_term_with_one_date_and_shows_undated_meetings(built_graph):
+    net = build_network(built_graph, "chairs")
+    svg = figure(net, "chairs", "svg").decode("utf-8")
+    root = ET.fromstring(svg)
+    texts = [" ".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+    joined = " ".join(texts)
+    assert "undated" in joined  # the column of what has no date
+    assert "24th Meeting" in joined  # the undated 24th CHLEU meeting is drawn, in that column
+    assert any("Oleg Bakanov: Vice-Chair (from 2021-03)" in t for t in texts)

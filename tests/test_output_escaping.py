@@ -34,7 +34,6 @@ from graph_builder.loading.facts import Loc
 from graph_builder.textsafe import (Numeral, delimited, html_json, markdown_text, spreadsheet_cell,
                                     terminal_lines, terminal_text)
 from servers import start_oxigraph
-from test_viz import browser  # noqa: F401 - the Chromium fixture
 
 ID = "https://w3id.org/customs-kg/id/"
 NAME_QUERY = "SELECT ?s ?name WHERE { ?s <urn:x:name> ?name } ORDER BY ?s"

@@ -12,37 +12,16 @@ graph_builder.answering.temporal.holds. The browser is required: a missing one f
 from __future__ import annotations
 
 import io
-import shutil
 from itertools import product
-from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import Opened, run_cli
 from graph_builder.answering.temporal import Membership, holds
 from graph_builder.answering.viz import render_file
 from graph_builder.loading.dates import parse_date
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 KINDS = ("membership", "structure", "participation", "chairs")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: run `bash scripts/test.sh` (it installs the test extra)")
-    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not path:
-        pytest.fail("Chromium is missing (Debian package chromium): run `bash scripts/test.sh`, which installs it")
-    # Playwright starts Chromium with a new, empty profile of its own (its --user-data-dir).
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -59,43 +38,6 @@ def pages(built_graph, tmp_path_factory):
     files["membership-focus"] = render_file(built_graph, "membership", out / "membership-focus.html",
                                             focus="RILO CIS", depth=1, at=parse_date("2023-06-01"))
     return files
-
-
-class Opened:
-    """A page opened offline, with its console errors and refused requests."""
-
-    def __init__(self, browser, path: Path):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def route(r):
-            url = r.request.url
-            if url.startswith(("file:", "data:")):
-                r.continue_()
-            else:
-                self.requests.append(url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.ckg && window.ckg.cy")
-
-    def eval(self, js: str, arg=None):
-        return self.page.evaluate(js, arg)
-
-    def click_node(self, node_id: str) -> None:
-        box = self.page.locator("#cy").bounding_box()
-        pos = self.eval("id => { const p = ckg.cy.getElementById(id).renderedPosition(); return [p.x, p.y]; }", node_id)
-        self.page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
-
-    def close(self) -> None:
-        assert not self.errors, self.errors
-        assert not self.requests, f"the page asked the network for {self.requests}"
-        self.context.close()
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Union
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -46,6 +46,12 @@ from graph_builder.answering.temporal import Membership, Truth
 from graph_builder.errors import QueryError
 from graph_builder.iris import key_of, local_name
 from graph_builder.loading.dates import PartialDate, parse_date
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+# What the networks are read from: the merged graph, or an Oxigraph store of it (much faster at 100k triples).
+Source = Union[Graph, "pyoxigraph.Store"]
 
 KINDS = ("membership", "structure", "participation", "chairs")
 
@@ -86,7 +92,7 @@ def _queries() -> dict[str, NamedQuery]:
     return {q.name: q for q in all_queries().values() if q.path.parent.name == "network"}
 
 
-def _rows(graph: Graph, name: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _rows(graph: Source, name: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
     queries = _queries()
     if name not in queries:
         raise QueryError(f"the network query 'network/{name}.rq' is missing")
@@ -105,7 +111,7 @@ class NodeInfo:
     types: tuple[str, ...]
 
 
-def node_infos(graph: Graph, lang: str = "en") -> dict[str, NodeInfo]:
+def node_infos(graph: Source, lang: str = "en") -> dict[str, NodeInfo]:
     """Every drawable entity by key, with its label in ``lang`` (``network/nodes.rq``)."""
     types: dict[str, set[str]] = defaultdict(set)
     label: dict[str, str] = {}
@@ -157,7 +163,7 @@ def _started_after(date: str | None, at: PartialDate) -> bool:
 
 
 class _Builder:
-    def __init__(self, graph: Graph, lang: str):
+    def __init__(self, graph: Source, lang: str):
         self.lang = lang
         self.infos = node_infos(graph, lang)
         self.nodes: dict[str, dict[str, Any]] = {}
@@ -218,7 +224,7 @@ def _holding_edges(b: _Builder, groups: dict[tuple[str, ...], dict[str, set[str]
                status=status, reason=reason, uncertain=uncertain)
 
 
-def _membership(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
+def _membership(graph: Source, b: _Builder, at: PartialDate | None) -> None:
     groups: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in _rows(graph, "membership"):
         k = (key_of(row["membership"]), key_of(row["member"]), key_of(row["role"]), key_of(row["organization"]))
@@ -231,7 +237,7 @@ def _membership(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
                                                                else "member" if role == "role/member" else "post"))
 
 
-def _structure(graph: Graph, b: _Builder) -> None:
+def _structure(graph: Source, b: _Builder) -> None:
     for row in _rows(graph, "structure"):
         child, parent, relation = key_of(row["child"]), key_of(row["parent"]), str(row["relation"])
         b.node(child)
@@ -239,7 +245,7 @@ def _structure(graph: Graph, b: _Builder) -> None:
         b.edge(child, parent, relation, relation=relation.replace(" ", "-"), label=word(relation, b.lang))
 
 
-def _participation(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
+def _participation(graph: Source, b: _Builder, at: PartialDate | None) -> None:
     for row in _rows(graph, "participation"):
         meeting = key_of(row["meeting"])
         start = str(row["start"]) if row["start"] is not None else None
@@ -266,7 +272,7 @@ def _participation(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
             b.edge(meeting, series, "in-series", relation="in-series", label=word("meeting of", b.lang))
 
 
-def _chairs(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
+def _chairs(graph: Source, b: _Builder, at: PartialDate | None) -> None:
     terms: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in _rows(graph, "chairs"):
         body = key_of(row["body"])
@@ -298,7 +304,7 @@ def _chairs(graph: Graph, b: _Builder, at: PartialDate | None) -> None:
     _holding_edges(b, terms, at, lambda role: f"{CHAIR_ROLES.get(role, 'chair')}-term")
 
 
-def build_network(graph: Graph, kind: str, *, at: PartialDate | None = None, focus: str | None = None,
+def build_network(graph: Source, kind: str, *, at: PartialDate | None = None, focus: str | None = None,
                   depth: int = 1, lang: str = "en") -> nx.MultiDiGraph:
     """The network ``kind`` of ``graph`` (see the module docstring)."""
     if kind not in KINDS:
@@ -315,6 +321,8 @@ def build_network(graph: Graph, kind: str, *, at: PartialDate | None = None, foc
     g = b.graph(kind)
     g.graph.update({"kind": kind, "lang": lang, "as_of": str(at) if at else ""})
     if focus is not None:
+        if not isinstance(graph, Graph):
+            raise TypeError("build_network(focus=...) reads the names from an rdflib Graph")
         g = ego(g, focus_key(graph, focus), depth)
     return g
 

@@ -107,16 +107,30 @@ def render_file(graph: Graph, kind: str, out: Path, *, at: PartialDate | None = 
 # GraphML and GEXF
 # ---------------------------------------------------------------------------
 
+def edge_id(source: str, target: str, key: str) -> str:
+    """An edge's id in GraphML, GEXF and the pages: unique in the network (a key such as ``in-series`` is not)."""
+    return f"{source}|{target}|{key}"
+
+
+def _unique_ids(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose edge keys are their unique ids, the relation's own key kept as the attribute ``edge_key``."""
+    g = nx.MultiDiGraph(**net.graph)
+    g.add_nodes_from(net.nodes(data=True))
+    for s, t, k, a in net.edges(keys=True, data=True):
+        g.add_edge(s, t, key=edge_id(s, t, k), **{**a, "edge_key": k})
+    return g
+
+
 def graphml(net: nx.MultiDiGraph) -> str:
-    """The network as GraphML (networkx's writer; nodes and edges in the graph's fixed order)."""
-    return "\n".join(nx.generate_graphml(net, encoding="utf-8", prettyprint=True)) + "\n"
+    """The network as GraphML (networkx's writer; nodes and edges in the graph's fixed order; unique edge ids)."""
+    return "\n".join(nx.generate_graphml(_unique_ids(net), encoding="utf-8", prettyprint=True)) + "\n"
 
 
 def gexf(net: nx.MultiDiGraph) -> str:
-    """The network as GEXF 1.2 (networkx's writer), without the writer's date stamp."""
+    """The network as GEXF 1.2 (networkx's writer; unique edge ids), without the writer's date stamp."""
     g = nx.MultiDiGraph()
     g.add_nodes_from(net.nodes(data=True))
-    for s, t, k, a in net.edges(keys=True, data=True):
+    for s, t, k, a in _unique_ids(net).edges(keys=True, data=True):
         g.add_edge(s, t, key=k, id=k, **a)
     text = "\n".join(nx.generate_gexf(g, encoding="utf-8", prettyprint=True)) + "\n"
     import re
@@ -148,8 +162,14 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
         size = max(0.3, (len(part) / biggest) ** 0.5)
         if len(part) == 1:
             local = {part[0]: (0.5, 0.5)}
+        elif len(part) >= LARGE_PART:
+            local = _spiral(und, part)
         else:
-            sub = und.subgraph(part)
+            # A graph of its own, nodes and edges in sorted order: a subgraph view iterates over a set, whose
+            # order changes from run to run, and so would the seeded layout.
+            sub = nx.Graph()
+            sub.add_nodes_from(part)
+            sub.add_edges_from(sorted(tuple(sorted(e)) for e in und.subgraph(part).edges()))
             raw = nx.spring_layout(sub, seed=7, k=1.6 / len(part) ** 0.5, iterations=200)
             local = _normalize({n: (float(x), float(y)) for n, (x, y) in raw.items()})
         if x0 > 0 and x0 + size > width:
@@ -159,6 +179,16 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
         x0 += size + gap
         row = max(row, size)
     return _normalize(out)
+
+
+LARGE_PART = 500  # from this many nodes networkx's spring layout needs scipy and takes minutes
+
+
+def _spiral(und: nx.Graph, part: list[str]) -> dict[str, tuple[float, float]]:
+    """A large connected part on a spiral, the most linked nodes at its centre (numpy only, deterministic)."""
+    order = sorted(part, key=lambda n: (-und.degree(n), n))
+    raw = nx.spiral_layout(nx.path_graph(len(order)), equidistant=True)
+    return _normalize({n: (float(raw[i][0]), float(raw[i][1])) for i, n in enumerate(order)})
 
 
 def _normalize(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
@@ -318,8 +348,18 @@ def timeline(net: nx.MultiDiGraph) -> Timeline:
 # Figures (PNG, SVG)
 # ---------------------------------------------------------------------------
 
-def _wrap(text: str, width: int = 22) -> str:
-    return "\n".join(textwrap.wrap(text, width)[:4]) or text
+def wrap_label(text: str, width: int = 22, lines: int = 4) -> str:
+    """``text`` in lines of ``width`` characters at most, ``lines`` of them; an ellipsis ends a shortened one."""
+    wrapped = textwrap.wrap(text, width) or [text]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][:width - 1].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` characters, an ellipsis where shortened."""
+    return text if len(text) <= width else text[:max(1, width - 1)].rstrip() + "…"
 
 
 def figure(net: nx.MultiDiGraph, kind: str, fmt: str) -> bytes:
@@ -356,12 +396,12 @@ def figure(net: nx.MultiDiGraph, kind: str, fmt: str) -> bytes:
                                            "dotted" if style == "dotted" else "solid",
                                            alpha=0.5 if uncertain else 0.9, arrows=True, arrowsize=12,
                                            node_size=500, connectionstyle="arc3,rad=0.05")
-        nx.draw_networkx_labels(net, pos, labels={x: _wrap(a["label"]) for x, a in net.nodes(data=True)},
-                                font_size=8, font_family="DejaVu Sans", ax=ax)
+        nx.draw_networkx_labels(net, pos, labels={x: wrap_label(a["label"]) for x, a in net.nodes(data=True)},
+                                font_size=8, font_family="DejaVu Sans", ax=ax, clip_on=False)
         if kind in ("membership",) or net.number_of_edges() <= 25:
             edge_labels = {(s, t): a["role_label"] or a["label"] for s, t, a in net.edges(data=True)}
             nx.draw_networkx_edge_labels(net, pos, edge_labels=edge_labels, font_size=6, font_family="DejaVu Sans",
-                                         ax=ax, rotate=False)
+                                         ax=ax, rotate=False, clip_on=False)
         handles: list[Any] = [Patch(color=NODE_COLORS.get(k, "#999999"), label=KIND_NAMES.get(k, k)) for k in kinds]
         styles = {r: EDGE_STYLES.get(r, ("#999999", "solid", 1, r)) for r in relations}
         handles += [Line2D([0], [0], color=styles[r][0], lw=2, ls=styles[r][1], label=styles[r][3]) for r in relations]
@@ -381,23 +421,37 @@ def figure(net: nx.MultiDiGraph, kind: str, fmt: str) -> bytes:
 def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str) -> Any:
     tl = timeline(net)
     fig, ax = plt.subplots(figsize=(14, 2 + 1.4 * max(1, len(tl.rows))))
+    undated_x = tl.hi + 120  # a column of its own, right of the axis, for what has no date
+    per_char = (tl.hi - tl.lo + 300) / (14 * 110 / 4.6)  # days per character of a 7-point label
+    undated = False
     for bar in tl.bars:
         color = EDGE_STYLES[bar.relation][0]
-        start = bar.start if bar.start is not None else tl.lo
-        end = bar.end if bar.end is not None else tl.hi
         y = bar.row + (0.15 if bar.relation == "chair-term" else -0.15)
-        ax.broken_barh([(start, max(end - start, 20))], (y - 0.12, 0.24), facecolors=color, alpha=0.8,
-                       hatch="//" if bar.start is None or bar.end is None else None, edgecolor="#333333")
-        ax.text(start + 5, y, bar.label, va="center", fontsize=7, family="DejaVu Sans")
-    for mark in tl.marks:
-        if mark.date is None:
+        if bar.start is not None and bar.end is not None:
+            ax.broken_barh([(bar.start, max(bar.end - bar.start, 20))], (y - 0.12, 0.24), facecolors=color,
+                           alpha=0.8, edgecolor="#333333")
+            # The label stays within its bar, shortened with an ellipsis (the page and the GraphML have it whole).
+            ax.text(bar.start + 5, y, shorten(bar.label, max(12, int((bar.end - bar.start) / per_char))),
+                    va="center", fontsize=7, family="DejaVu Sans")
             continue
-        ax.plot([mark.date], [mark.row - 0.4], marker="D", color=NODE_COLORS["meeting"], markersize=8)
+        # One date known (or none): a mark there, never a bar across the axis.
+        at = bar.start if bar.start is not None else bar.end
+        undated |= at is None
+        x = at if at is not None else undated_x
+        ax.plot([x], [y], marker=">" if bar.start is not None else "<" if bar.end is not None else "D",
+                color=color, markersize=9, markeredgecolor="#333333")
+        ax.text(x + 15, y, shorten(bar.label, 60 if at is not None else 30), va="center", fontsize=7,
+                family="DejaVu Sans")
+    for mark in tl.marks:
+        undated |= mark.date is None
+        x = mark.date if mark.date is not None else undated_x
+        ax.plot([x], [mark.row - 0.4], marker="D", color=NODE_COLORS["meeting"], markersize=8)
         text = mark.label + (f"\n{'; '.join(mark.chairs)}" if mark.chairs else "")
-        ax.text(mark.date, mark.row - 0.55, _wrap(text, 40), ha="center", va="top", fontsize=6, family="DejaVu Sans")
-    ax.set_yticks(range(len(tl.rows)), [_wrap(label, 40) for _, label in tl.rows], fontsize=8)
-    ax.set_xticks([dt.date(y, 1, 1).toordinal() for y in tl.years], [str(y) for y in tl.years])
-    ax.set_xlim(tl.lo - 30, tl.hi + 30)
+        ax.text(x, mark.row - 0.55, wrap_label(text, 30), ha="center", va="bottom", fontsize=6, family="DejaVu Sans")
+    ax.set_yticks(range(len(tl.rows)), [wrap_label(label, 40) for _, label in tl.rows], fontsize=8)
+    ticks = [dt.date(y, 1, 1).toordinal() for y in tl.years] + ([undated_x] if undated else [])
+    ax.set_xticks(ticks, [str(y) for y in tl.years] + (["undated"] if undated else []))
+    ax.set_xlim(tl.lo - 30, (undated_x + 150) if undated else tl.hi + 30)
     ax.set_ylim(len(tl.rows) - 0.3, -1.2)
     ax.grid(axis="x", color="#dddddd")
     ax.set_title(title)
@@ -405,7 +459,8 @@ def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str) -> Any:
 
     ax.legend(handles=[Patch(color=EDGE_STYLES["chair-term"][0], label="chair term"),
                        Patch(color=EDGE_STYLES["vice-chair-term"][0], label="vice-chair term"),
-                       Patch(facecolor="white", edgecolor="#333333", hatch="//", label="open or unknown end"),
+                       plt.Line2D([0], [0], marker=">", color="w", markerfacecolor="#999999", markeredgecolor="#333333",
+                                  markersize=9, label="one date known: from (>) or until (<)"),
                        plt.Line2D([0], [0], marker="D", color="w", markerfacecolor=NODE_COLORS["meeting"],
                                   markersize=8, label="meeting")],
               loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
@@ -486,7 +541,7 @@ def page_data(graph: Graph, net: nx.MultiDiGraph, kind: str, *, at: PartialDate 
             elements.append(node_el(key, attrs, 60 + x * W, 60 + (1 - y) * H))
         for s, t, k, a in net.edges(keys=True, data=True):
             elements.append({"group": "edges", "data": {
-                "id": f"{s}|{t}|{k}", "source": s, "target": t, "key": k, "relation": a["relation"],
+                "id": edge_id(s, t, k), "source": s, "target": t, "key": k, "relation": a["relation"],
                 "label": a["label"], "role": a["role"], "temporal": kind in DATED_KINDS,
                 "begin": [d for d in a["begin"].split(";") if d], "end": [d for d in a["end"].split(";") if d],
                 "attested": [d for d in a["attested"].split(";") if d]}})
@@ -520,4 +575,4 @@ def html_page(graph: Graph, net: nx.MultiDiGraph, kind: str, *, at: PartialDate 
     head, rest = page.split("{{DATA}}", 1)
     rest_a, rest_b = rest.split("/*CYTOSCAPE*/", 1)
     rest_b, rest_c = rest_b.split("/*APP*/", 1)
-    return head + blob + rest_a + asset("cytoscape.min.js") + rest_b + asset("page.js") + rest_c
+    return head + blob + rest_a + asset("cytoscape.min.js") + rest_b + asset("network-common.js") + asset("page.js") + rest_c

@@ -5,44 +5,7 @@
   "use strict";
   var DATA = JSON.parse(document.getElementById("ckg-data").textContent);
 
-  // --- Dates: a year, a month or a day, as their first and last day ---------
-  function daysIn(y, m) { return new Date(Date.UTC(y, m, 0)).getUTCDate(); }
-  function parseDate(text) {
-    var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(String(text).trim());
-    if (!m) return null;
-    var y = +m[1], mo = m[2] ? +m[2] : null, d = m[3] ? +m[3] : null;
-    if (mo !== null && (mo < 1 || mo > 12)) return null;
-    if (d !== null && (d < 1 || d > daysIn(y, mo))) return null;
-    var first = y * 10000 + (mo || 1) * 100 + (d || 1);
-    var last = y * 10000 + (mo || 12) * 100 + (d || daysIn(y, mo || 12));
-    return { text: m[0], first: first, last: last };
-  }
-  function contains(outer, inner) { return outer.first <= inner.first && inner.last <= outer.last; }
-
-  // holds(): the rule of graph_builder.temporal.holds, returning its truth.
-  function holds(begin, end, attested, at) {
-    var seen = attested.some(function (a) { return contains(at, a); });
-    if (!begin && !end) return seen ? "held" : "cannot tell";
-    var truth;
-    if (end && end.last < at.first) truth = "not held";
-    else if (!begin) truth = "cannot tell";
-    else if (begin.first > at.last) truth = "not held";
-    else if (begin.last <= at.last) truth = "held";
-    else truth = "cannot tell";
-    if (seen && truth !== "held") return "held";
-    return truth;
-  }
-  // membershipAt(): Membership.at — the answer every combination of the
-  // recorded beginnings and ends gives, else "cannot tell".
-  function membershipAt(begins, ends, attested, at) {
-    var bs = begins.map(parseDate), es = ends.map(parseDate), as = attested.map(parseDate);
-    if (!bs.length) bs = [null];
-    if (!es.length) es = [null];
-    var truths = {};
-    bs.forEach(function (b) { es.forEach(function (e) { truths[holds(b, e, as, at)] = true; }); });
-    var keys = Object.keys(truths);
-    return keys.length === 1 ? keys[0] : "cannot tell";
-  }
+  var T = window.ckgTemporal, parseDate = T.parseDate, holds = T.holds, membershipAt = T.membershipAt;
 
   // --- Styles ---------------------------------------------------------------
   var style = [
@@ -69,11 +32,7 @@
     { selector: ".match", style: { "border-width": 5, "border-color": "#ffbf00" } },
     { selector: ":selected", style: { "border-width": 5, "border-color": "#000" } }
   ];
-  Object.keys(DATA.nodeColors).forEach(function (k) {
-    var s = { "background-color": DATA.nodeColors[k] };
-    if (DATA.nodeShapes[k]) s.shape = DATA.nodeShapes[k];
-    style.splice(2, 0, { selector: "node[kind = '" + k + "']", style: s });
-  });
+  window.ckgNodeKindStyles(DATA).forEach(function (s) { style.splice(2, 0, s); });
   Object.keys(DATA.edgeStyles).forEach(function (r) {
     var e = DATA.edgeStyles[r];
     style.splice(2, 0, { selector: "edge[relation = '" + r + "']", style: {
@@ -92,26 +51,7 @@
     if (text !== undefined) el.textContent = text;
     return el;
   }
-  legend.appendChild(h("h3", {}, "Legend"));
-  DATA.legend.nodes.forEach(function (pair) {
-    var item = h("div", { "class": "item" });
-    item.appendChild(h("span", { "class": "swatch", style: "background:" + DATA.nodeColors[pair[0]] }));
-    item.appendChild(h("span", {}, pair[1]));
-    legend.appendChild(item);
-  });
-  DATA.legend.edges.forEach(function (pair) {
-    var e = DATA.edgeStyles[pair[0]] || { color: "#999", style: "solid" };
-    var item = h("div", { "class": "item" });
-    item.appendChild(h("span", { "class": "line", style: "border-top:3px " + e.style + " " + e.color }));
-    item.appendChild(h("span", {}, pair[1]));
-    legend.appendChild(item);
-  });
-  if (DATA.dated) {
-    var u = h("div", { "class": "item" });
-    u.appendChild(h("span", { "class": "line", style: "border-top:3px dashed #666" }));
-    u.appendChild(h("span", {}, "cannot tell whether it held on the date"));
-    legend.appendChild(u);
-  }
+  window.ckgLegend(legend, DATA, { Legend: "Legend", uncertain: "cannot tell whether it held on the date" });
 
   // --- Cards ------------------------------------------------------------------
   var cardBox = document.getElementById("card");
@@ -202,6 +142,7 @@
       var edges = n.connectedEdges();
       if (edges.length && edges.every(function (e) { return e.hasClass("hidden"); })) n.addClass("hidden");
     });
+    cy.edges().updateStyle();  // an edge's display follows its ends': recompute it after they changed
     status.textContent = "as of " + at.text + ": " + counts["held"] + " held, " + counts["cannot tell"] +
       " cannot tell, " + counts["not held"] + " not held (hidden)";
     return counts;

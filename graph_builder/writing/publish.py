@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 
 MANIFEST = "manifest.json"
 STORE_MARKER = "customs-kg-store.json"
-MANIFEST_TITLES = {"build": "customs-kg build", "export": "customs-kg export"}
-_MANIFEST_KINDS = tuple(MANIFEST_TITLES.values())
+MANIFEST_TITLES = {"build": "customs-kg build", "export": "customs-kg export", "site": "customs-kg site"}
+_MANIFEST_KINDS = (MANIFEST_TITLES["build"], MANIFEST_TITLES["export"])  # the outputs holding RDF files
 RDF_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".jsonld": "JSON_LD"}
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -188,6 +188,7 @@ OUTPUT_KINDS: dict[str, OutputKind] = {
     "build": OutputKind("a customs-kg build", _manifest_proves(MANIFEST_TITLES["build"])),
     "export": OutputKind("a customs-kg export", _manifest_proves(MANIFEST_TITLES["export"])),
     "store": OutputKind("a customs-kg store", store_marker_ok),
+    "site": OutputKind("a customs-kg site", _manifest_proves(MANIFEST_TITLES["site"])),
 }
 
 
