@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -16,10 +16,8 @@ from graph_builder.loading.facts import Facts, load_facts
 from graph_builder.namespaces import CKG, FOAF, ORG, PROV, RDF, SCHEMA
 from graph_builder.paths import default_facts_dir
 from graph_builder.validating.validate import Violation, shacl_validate
-from graph_builder.writing.serialize import HEADER, trig, turtle
+from graph_builder.writing.patch import TRIG_NAME, TURTLE_NAME
 
-TURTLE_NAME = "customs-kg.ttl"
-TRIG_NAME = "customs-kg.trig"
 VALIDATORS = ("fast", "pyshacl")
 
 
@@ -32,6 +30,13 @@ class Result:
     merged_graph: Graph | None = None  # made from ``build`` when first asked for (see ``graph``)
     violations: list[Violation] = field(default_factory=list)
     stats: Any = None  # graph_builder.building.cache.Stats after an incremental build
+    merged_triples: set[Any] | None = None  # build.merged(), once made
+
+    def merged(self) -> set[Any]:
+        """The union of the built graphs (made once: at a million triples it takes a while)."""
+        if self.merged_triples is None:
+            self.merged_triples = self.build.merged()
+        return self.merged_triples
 
     @property
     def graph(self) -> Graph:
@@ -101,10 +106,9 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
         cache, stats = Cache(cache_dir), Stats()
         facts = load_facts_cached(facts_dir or default_facts_dir(), cache, stats)
         built = build_cached(facts, cache, stats)
-        violations = validate_incremental(built, built.merged(), cache, stats, versions=stats.versions)
-        result = Result(facts, built, None, violations)
-        result.stats = stats
-        return result
+        merged = built.merged()
+        violations = validate_incremental(built, merged, cache, stats, versions=stats.versions)
+        return Result(facts, built, None, violations, stats, merged)
     facts, built = build_graph(facts_dir)
     if validator == "pyshacl":
         graph = built.merged_graph()
@@ -123,11 +127,27 @@ def write_store(built: Build, folder: Path) -> Path:
 
 def write_outputs(built: Build, out_dir: Path) -> list[Path]:
     """Publish the merged Turtle and the per-source TriG as one build (see :mod:`publish`)."""
-    from graph_builder.writing.publish import publish
+    from graph_builder.writing.patch import write_build
 
-    publish(out_dir, {TURTLE_NAME: turtle(built.merged(), header=HEADER).encode("utf-8"),
-                      TRIG_NAME: trig(built.quads(), header=HEADER).encode("utf-8")})
+    write_build(built, built.merged(), out_dir, cache=None)
     return [out_dir / TURTLE_NAME, out_dir / TRIG_NAME]
+
+
+def publish_result(result: Result, out_dir: Path, cache_dir: Path | None, built_from: dict[str, object] | None,
+                   sha256: Callable[[Path], str] | None = None) -> tuple[bool, dict[str, object]]:
+    """Publish a validated build in ``out_dir``, recording ``built_from`` in its manifest; with ``cache_dir``
+    (the incremental cache the result was built through), the previous files are patched where the graph
+    changed (graph_builder.writing.patch). Return whether they were patched, and the manifest."""
+    from graph_builder.building.cache import Cache
+    from graph_builder.writing.patch import write_build
+
+    stats = result.stats
+    cache = Cache(cache_dir) if cache_dir is not None else None
+    return write_build(result.build, result.merged(), out_dir, cache=cache,
+                       versions=stats.graph_versions if stats is not None else None,
+                       previous_versions=stats.previous_versions if stats is not None else None,
+                       changed_subjects=stats.changed_subjects if stats is not None else None,
+                       built_from=built_from, sha256=sha256)
 
 
 SUMMARY_CLASSES = (
@@ -153,7 +173,7 @@ SUMMARY_CLASSES = (
 
 def summary(result: Result) -> list[tuple[str, int]]:
     """Counts a user wants to see after a build."""
-    merged = result.build.merged()
+    merged = result.merged()
     typed: dict[Node, set[Node]] = defaultdict(set)
     derived = set()
     # predicates are IRIs: compared as strings (C), not through rdflib's equality (Python)

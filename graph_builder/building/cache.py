@@ -32,7 +32,7 @@ from rdflib import Literal, URIRef
 from graph_builder import __version__
 from graph_builder.building.build import Build, build_shared, build_source, memberships_by_election, merge, source_graph_iri
 from graph_builder.errors import FactsError, Problem
-from graph_builder.loading.facts import (Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
+from graph_builder.loading.facts import (Declared, Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
                     parse_file, resolve)
 from graph_builder.atomic import describe_os_error, private_file, sweep, write_atomic
 from graph_builder.loading.factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
@@ -74,11 +74,16 @@ class Stats:
 
     parsed: list[str] = field(default_factory=list)
     built: list[str] = field(default_factory=list)
+    default_built: bool = False  # whether the default graph (entities, roles, sources) was built, not read
     validated: str = "none"   # "full", "incremental" or "reused"
     focus_nodes: int = 0      # incremental: the focus nodes validated
     triples_validated: int = 0  # incremental: the triples they were validated over
     versions: dict[str, str] = field(default_factory=dict)  # graph -> digest of its inputs (build_cached)
     graph_versions: dict[str, str] = field(default_factory=dict)  # graph -> version validated (validate_incremental)
+    # validate_incremental, when it compared the graphs with the previous ones: their versions, and the subjects
+    # (N-Triples text) of the triples added or removed since (what graph_builder.writing.patch rewrites)
+    previous_versions: dict[str, str] | None = None
+    changed_subjects: set[str] | None = None
 
     def version(self) -> str | None:
         """A digest of the validated graph's versions (None before validate_incremental)."""
@@ -266,11 +271,24 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     """Like :func:`graph_builder.building.build.build`, rebuilding only the sources whose inputs changed."""
     stats = stats if stats is not None else Stats()
     _IRIS.clear()  # shared within one build, not kept from the previous one
-    out = build_shared(facts)
+    entities = sorted((k, repr(v)) for k, v in facts.entities.items())
+    roles = sorted((k, repr(v)) for k, v in facts.roles.items())
+    # the default graph (build_shared) is made from every declared part of the facts but the statements
+    declared = [(f.name, sorted((k, repr(v)) for k, v in getattr(facts, f.name).items()))
+                for f in fields(Declared) if f.name not in ("statements", "entities", "roles")]
+    default_key = _CODE_SHA + _digest((entities, roles, declared))
+    cached = cache.get("graph", "default graph", default_key)
+    if cached is None:
+        shared_part = build_shared(facts)
+        cached = (set(shared_part.default), {g: set(t) for g, t in shared_part.graphs.items()},
+                  {n: set(l) for n, l in shared_part.origins.items()})
+        cache.put("graph", "default graph", default_key, cached)
+        stats.default_built = True
+    default, shared_graphs, shared_origins = cached
+    out = Build(default=default, graphs=defaultdict(set, shared_graphs), origins=defaultdict(set, shared_origins))
+    stats.versions["default"] = default_key
     mbe = memberships_by_election(facts)
-    shared = _CODE_SHA + _digest((sorted((k, repr(v)) for k, v in facts.entities.items()),
-                                  sorted((k, repr(v)) for k, v in facts.roles.items()),
-                                  sorted((k, sorted(v)) for k, v in mbe.items())))
+    shared = _CODE_SHA + _digest((entities, roles, sorted((k, sorted(v)) for k, v in mbe.items())))
     by_source: dict[str, list[Any]] = defaultdict(list)
     for st in facts.statements:
         by_source[st.source].append(st)
