@@ -302,8 +302,8 @@ def _check_build_outputs(args: argparse.Namespace) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
-    from graph_builder.building.cache import Cache, cache_folder, cache_usable
-    from graph_builder.writing.uptodate import Hashes, inputs_digest, state_file, up_to_date
+    from graph_builder.building.cache import Cache, Hashes, cache_folder, cache_usable
+    from graph_builder.writing.uptodate import inputs_digest, state_file, up_to_date
 
     started = time.perf_counter()
     _check_build_outputs(args)
@@ -327,7 +327,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from graph_builder.pipeline import build_and_validate, publish_result, summary
     from graph_builder.writing.patch import TRIG_NAME, TURTLE_NAME
 
-    result = build_and_validate(facts, cache_dir=cache)
+    result = build_and_validate(facts, cache_dir=cache, hashes=hashes)
     validated = time.perf_counter()
     _report_problems(result.facts.warnings)
     _report_violations(result.violations)
@@ -336,7 +336,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         cache = None
     consistent, detail = (True, "skipped") if args.no_reason else _reason(result.build.merged(), cache, version)
     reasoned = time.perf_counter()
-    rows: list[tuple[str, int | str]] = list(summary(result))
+    rows: list[tuple[str, int | str]] = list(summary(result, cache))
     rows.append(("OWL consistency (HermiT)",
                  "consistent" if consistent and detail != "skipped" else detail if consistent else "INCONSISTENT"))
     report = list(rows)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from rdflib import Graph
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
 from graph_builder.building.build import Build, build
 from graph_builder.errors import UsageError
@@ -86,7 +85,7 @@ def open_facts(facts_dir: Path | None = None, *, cached: bool = True) -> tuple[F
 
 
 def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast",
-                       cache_dir: Path | None = None) -> Result:
+                       cache_dir: Path | None = None, hashes: Any = None) -> Result:
     """Load the facts, build the graph and validate it against the shapes.
 
     ``validator``: ``"fast"`` (the default: the ``shacl`` package's engine for
@@ -95,7 +94,9 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
     :mod:`graph_builder.validating.incremental`) or ``"pyshacl"`` (the reference). With ``cache_dir`` the build is
     incremental (:mod:`graph_builder.validating.incremental`): only the facts files that
     changed are parsed, only their sources' graphs rebuilt, and only what the
-    change can reach revalidated; the result equals a clean full build's.
+    change can reach revalidated; the result equals a clean full build's. ``hashes``
+    (graph_builder.building.cache.Hashes): the facts files' remembered SHA-256, so
+    that the unchanged ones are not read.
     """
     if validator not in VALIDATORS:
         raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}")
@@ -104,7 +105,7 @@ def build_and_validate(facts_dir: Path | None = None, *, validator: str = "fast"
         from graph_builder.validating.incremental import validate_incremental
 
         cache, stats = Cache(cache_dir), Stats()
-        facts = load_facts_cached(facts_dir or default_facts_dir(), cache, stats)
+        facts = load_facts_cached(facts_dir or default_facts_dir(), cache, stats, hashes)
         built = build_cached(facts, cache, stats)
         merged = built.merged()
         violations = validate_incremental(built, merged, cache, stats, versions=stats.versions)
@@ -171,27 +172,70 @@ SUMMARY_CLASSES = (
 )
 
 
-def summary(result: Result) -> list[tuple[str, int]]:
-    """Counts a user wants to see after a build."""
-    merged = result.merged()
-    typed: dict[Node, set[Node]] = defaultdict(set)
+# one graph's part of the summary: its subjects of each class counted, and its subjects with a source, each
+# subject by its N-Triples text (plain strings: read back from the cache many times faster than rdflib's terms)
+Piece = tuple[dict[str, frozenset[str]], frozenset[str]]
+_COUNTED = frozenset({str(c) for _l, c in SUMMARY_CLASSES} | {str(CKG.Election), str(CKG.Appointment),
+                                                               str(CKG.CandidacyAgreement)})
+
+
+def _summary_piece(triples: Iterable[Any]) -> Piece:
+    """What one graph adds to the summary."""
+    typed: dict[str, set[str]] = defaultdict(set)
     derived = set()
     # predicates are IRIs: compared as strings (C), not through rdflib's equality (Python)
     same: Any = str.__eq__
     rdf_type, was_derived_from = str(RDF.type), str(PROV.wasDerivedFrom)
-    for s, p, o in merged:
+    for s, p, o in triples:
         if same(p, rdf_type):
-            typed[o].add(s)
+            cls = str.__str__(o)  # a plain string: found in _COUNTED (a URIRef equals no plain string)
+            if cls in _COUNTED:
+                typed[cls].add(f"<{s}>" if type(s) is URIRef else f"_:{s}")
         elif same(p, was_derived_from):
-            derived.add(s)
+            derived.add(f"<{s}>" if type(s) is URIRef else f"_:{s}")
+    return {k: frozenset(v) for k, v in typed.items()}, frozenset(derived)
+
+
+def summary(result: Result, cache_dir: Path | None = None) -> list[tuple[str, int]]:
+    """Counts a user wants to see after a build. With ``cache_dir`` (the incremental cache the result was built
+    through), each graph's part of the counts is kept there by the graph's version, so only the graphs that
+    changed are read again."""
+    graphs: dict[str, Iterable[Any]] = {"default": result.build.default}
+    graphs.update((str(g), t) for g, t in result.build.graphs.items())
+    versions = result.stats.graph_versions if result.stats is not None else {}
+    cache = None
+    if cache_dir is not None and versions and set(versions) >= set(graphs):
+        from graph_builder.building.cache import Cache
+
+        cache = Cache(cache_dir)
+    kept = cache.get("summary", "pieces", "1") if cache is not None else None
+    known: dict[str, Piece] = kept if isinstance(kept, dict) else {}
+    pieces: dict[str, Piece] = {}
+    for key, triples in graphs.items():
+        version = versions.get(key) if cache is not None else None
+        piece = known.get(version) if version is not None else None
+        if piece is None:
+            piece = _summary_piece(triples)
+        if version is not None:
+            pieces[version] = piece
+    if cache is not None and set(pieces) != set(known):
+        cache.put("summary", "pieces", "1", pieces)
+    if cache is None:
+        pieces = {key: _summary_piece(triples) for key, triples in graphs.items()}
+    typed: dict[str, set[str]] = defaultdict(set)
+    derived: set[str] = set()
+    for part_typed, part_derived in pieces.values():
+        for cls, subjects in part_typed.items():
+            typed[cls] |= subjects
+        derived |= part_derived
     rows = [("statements in facts files", len(result.facts.statements)),
-            ("triples", len(merged))]
-    seen_activity = typed[CKG.Election] | typed[CKG.Appointment] | typed[CKG.CandidacyAgreement]
+            ("triples", len(result.merged()))]
+    seen_activity = typed[str(CKG.Election)] | typed[str(CKG.Appointment)] | typed[str(CKG.CandidacyAgreement)]
     for label, cls in SUMMARY_CLASSES:
         if cls == PROV.Activity:
             rows.append((label, len(seen_activity)))
             continue
-        rows.append((label, len(typed[cls])))
+        rows.append((label, len(typed[str(cls)])))
     rows.append(("claims with a source (prov:wasDerivedFrom)", len(derived)))
     rows.append(("SHACL violations", len(result.errors)))
     rows.append(("SHACL warnings", len(result.warnings)))

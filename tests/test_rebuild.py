@@ -103,6 +103,11 @@ EDITS = {"headline": edit_headline, "date": edit_date, "new membership": add_mem
          "removed statement": remove_statement, "new entity": add_entity, "renamed entity": rename_entity}
 
 
+def _summary(proc: subprocess.CompletedProcess[str]) -> list[str]:
+    """The counts a build printed (its timings and the files it wrote left out)."""
+    return [line for line in proc.stdout.splitlines() if not line.startswith(("seconds", "wrote ", "patched "))]
+
+
 @pytest.mark.parametrize("kind", sorted(EDITS))
 def test_a_one_file_edit_patches_the_output_into_a_clean_builds_bytes(facts, tmp_path, kind):
     out, cache = tmp_path / "out", tmp_path / "cache"
@@ -113,9 +118,10 @@ def test_a_one_file_edit_patches_the_output_into_a_clean_builds_bytes(facts, tmp
     again = build(facts, out, cache)
     assert f"patched {out / 'customs-kg.ttl'}" in again.stdout and f"patched {out / 'customs-kg.trig'}" in again.stdout
     clean = tmp_path / "clean"
-    build(facts, clean, tmp_path / "unused-cache", "--no-cache")
+    clean_run = build(facts, clean, tmp_path / "unused-cache", "--no-cache")
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    assert _summary(again) == _summary(clean_run)
     assert (out / "customs-kg.ttl").read_bytes() != before["customs-kg.ttl"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["built_from"] != json.loads(before["manifest.json"])["built_from"]
@@ -211,3 +217,17 @@ def test_changed_options_or_a_failed_build_in_between_do_not_leave_a_stale_outpu
     clean = tmp_path / "clean"
     build(facts, clean, tmp_path / "unused-cache", "--no-cache")
     assert all((out / n).read_bytes() == (clean / n).read_bytes() for n in OUTPUTS)
+
+
+def test_a_facts_file_moved_out_and_linked_back_is_refused_as_a_clean_build_refuses_it(facts, tmp_path):
+    """An unchanged file is known by its remembered hash, but only where the loader would read it as it is."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(facts, out, cache)
+    report = _report(facts)
+    outside = tmp_path / "elsewhere.yaml"
+    report.rename(outside)
+    report.symlink_to(outside)
+    proc = subprocess.run([sys.executable, "-m", "graph_builder", "build", str(facts), "-o", str(out), "--no-reason"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          env=cli_env(CUSTOMS_KG_CACHE=str(cache)))
+    assert proc.returncode == 2 and "outside the facts folder" in proc.stderr, proc.stderr
