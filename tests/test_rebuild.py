@@ -77,6 +77,14 @@ def remove_statement(facts: Path) -> None:
     path.write_text("".join(lines[:last]).rstrip("\n") + "\n", encoding="utf-8")
 
 
+def remove_elected_membership(facts: Path) -> None:
+    """A membership an election of the report resulted in, taken out (the election no longer lists it)."""
+    path = _report(facts)
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    gone = next(i for i, block in enumerate(blocks) if "\n    generated_by: " in block and "\n    membership: " in block)
+    path.write_text("\n\n".join(blocks[:gone] + blocks[gone + 1:]), encoding="utf-8")
+
+
 def add_entity(facts: Path) -> None:
     """A new organization in an entities file, and a statement that names it."""
     orgs = facts / "entities" / "organizations.yaml"
@@ -100,7 +108,8 @@ def rename_entity(facts: Path) -> None:
 
 
 EDITS = {"headline": edit_headline, "date": edit_date, "new membership": add_membership,
-         "removed statement": remove_statement, "new entity": add_entity, "renamed entity": rename_entity}
+         "removed statement": remove_statement, "removed elected membership": remove_elected_membership,
+         "new entity": add_entity, "renamed entity": rename_entity}
 
 
 def _summary(proc: subprocess.CompletedProcess[str]) -> list[str]:

@@ -396,13 +396,16 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     out = Build(default=default, graphs=defaultdict(set, shared_graphs), origins=defaultdict(set, shared_origins))
     stats.versions["default"] = default_key
     mbe = memberships_by_election(facts)
-    shared = _CODE_SHA + _digest((entities, roles, sorted((k, sorted(v)) for k, v in mbe.items())))
+    shared = _CODE_SHA + _digest((entities, roles))
     by_source: dict[str, list[Any]] = defaultdict(list)
     for st in facts.statements:
         by_source[st.source].append(st)
     for key, sts in by_source.items():
         src = facts.sources[key]
-        entry_key = shared + _digest((repr(src), [repr(st) for st in sts]))
+        # a source's graph reads the memberships_by_election entries of its own statements' subjects (an
+        # election lists the memberships it resulted in): those, not the whole map, key it
+        elections = sorted((st.subject, sorted(mbe[st.subject])) for st in sts if st.subject in mbe)
+        entry_key = shared + _digest((repr(src), [repr(st) for st in sts], elections))
         entry = cache.get("graph", key, entry_key)
         if entry is None:
             part = build_source(facts, sts, mbe)

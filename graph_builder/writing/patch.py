@@ -78,11 +78,6 @@ class Rendered:
     files: dict[str, bytes]
     layout: Layout
     counted: dict[str, int] | None = None
-    blocks: int = 0  # patched: the blocks written again
-
-
-def _graph_key(graph: URIRef | None) -> str:
-    return DEFAULT if graph is None else str(graph)
 
 
 def _byte_length(text: str) -> int:
@@ -214,7 +209,6 @@ def render_patch(built: Build, merged: Iterable[Triple], versions: Mapping[str, 
     counted[TURTLE_NAME] = old_counts[TURTLE_NAME] \
         - _gated(".ttl", old_turtle[:layout.turtle_head], replaced, f"{TURTLE_NAME} (the previous build)") \
         + _gated(".ttl", turtle_head.encode("utf-8"), new_pieces, TURTLE_NAME)
-    blocks = len(new_pieces)
 
     # the TriG: the default graph's blocks of the changed subjects, and the changed named graphs whole
     old_trig = old[TRIG_NAME]
@@ -239,10 +233,9 @@ def render_patch(built: Build, merged: Iterable[Triple], versions: Mapping[str, 
         - _gated(".trig", old_trig[:layout.trig_head], default_replaced + graph_replaced,
                  f"{TRIG_NAME} (the previous build)") \
         + _gated(".trig", trig_head.encode("utf-8"), new_pieces, TRIG_NAME)
-    blocks += len(new_pieces)
     new_layout = Layout(dict(versions), prefixes, _byte_length(turtle_head), turtle, _byte_length(trig_head),
                         trig_default, trig_graphs)
-    return Rendered(files, new_layout, counted, blocks)
+    return Rendered(files, new_layout, counted)
 
 
 def _code_key() -> str:
