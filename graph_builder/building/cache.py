@@ -17,15 +17,19 @@ that cannot be written is left with one warning and the command goes on.
 from __future__ import annotations
 
 import copyreg
+import errno
 import hashlib
 import io
+import json
 import os
 import pickle
+import stat
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from rdflib import Literal, URIRef
 
@@ -33,7 +37,7 @@ from graph_builder import __version__
 from graph_builder.building.build import (Build, build_derived, build_shared, build_source, memberships_by_election, merge,
                                           source_graph_iri)
 from graph_builder.errors import FactsError, Problem
-from graph_builder.loading.facts import (Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
+from graph_builder.loading.facts import (Declared, Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
                     parse_file, resolve)
 from graph_builder.atomic import describe_os_error, private_file, sweep, write_atomic
 from graph_builder.loading.factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
@@ -75,15 +79,90 @@ class Stats:
 
     parsed: list[str] = field(default_factory=list)
     built: list[str] = field(default_factory=list)
+    default_built: bool = False  # whether the default graph (entities, roles, sources) was built, not read
     validated: str = "none"   # "full", "incremental" or "reused"
     focus_nodes: int = 0      # incremental: the focus nodes validated
     triples_validated: int = 0  # incremental: the triples they were validated over
     versions: dict[str, str] = field(default_factory=dict)  # graph -> digest of its inputs (build_cached)
     graph_versions: dict[str, str] = field(default_factory=dict)  # graph -> version validated (validate_incremental)
+    # validate_incremental, when it compared the graphs with the previous ones: their versions, and the subjects
+    # (N-Triples text) of the triples added or removed since (what graph_builder.writing.patch rewrites)
+    previous_versions: dict[str, str] | None = None
+    changed_subjects: set[str] | None = None
 
     def version(self) -> str | None:
         """A digest of the validated graph's versions (None before validate_incremental)."""
         return _digest(sorted(self.graph_versions.items())) if self.graph_versions else None
+
+
+HASHES_VERSION = 1
+_RACY_NS = 1_000_000_000  # a file changed within this long before it was hashed is hashed again
+
+
+def _status(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+class Hashes:
+    """SHA-256 of files, remembered with their status in the JSON file ``path`` (None: nothing remembered).
+
+    As git's index and ninja's log do, a file is hashed again only when its status (size, modification and
+    change times, inode) differs from the one remembered, or when it had changed less than a second before
+    it was hashed (a change within the same tick of the clock could keep its times)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.files: dict[str, list[Any]] = {}
+        self.report: list[list[str]] = []
+        self.hashed = 0  # files read and hashed (their status was not remembered or changed)
+        if path is None:
+            return
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == HASHES_VERSION:
+            files, report = data.get("files"), data.get("report")
+            self.files = files if isinstance(files, dict) else {}
+            self.report = report if isinstance(report, list) else []
+
+    def sha256(self, path: Path | str) -> str:
+        """The SHA-256 of the file ``path`` (OSError when it cannot be read or is not a regular file)."""
+        key = str(path)
+        st = os.stat(key)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", key)
+        known = self.files.get(key)
+        status = _status(st)
+        if isinstance(known, list) and len(known) == 6 and known[:4] == status and isinstance(known[4], str) \
+                and isinstance(known[5], int) and st.st_mtime_ns < known[5] - _RACY_NS:
+            return known[4]
+        now = time.time_ns()
+        with open(key, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        self.hashed += 1
+        self.files[key] = [*status, digest, now]
+        return digest
+
+    def remember(self, path: Path, sha256: str) -> None:
+        """Remember the SHA-256 of a file just written (it was computed from the bytes written)."""
+        now = time.time_ns()
+        try:
+            self.files[str(path)] = [*_status(os.stat(path)), sha256, now]
+        except OSError:
+            self.files.pop(str(path), None)
+
+    def save(self, report: Iterable[tuple[str, object]] | None = None) -> None:
+        """Remember the hashes (and the rows a build printed, to print them again when nothing changed)."""
+        if self.path is None:
+            return
+        if report is not None:
+            self.report = [[str(k), str(v)] for k, v in report]
+        data = {"version": HASHES_VERSION, "files": self.files, "report": self.report}
+        try:
+            write_atomic(self.path, json.dumps(data, separators=(",", ":")), durable=False)
+        except OSError:
+            pass  # a cache that cannot be written: the next build hashes again
 
 
 @dataclass
@@ -226,21 +305,49 @@ def _text_sha(folder: FactsDir, name: str) -> str | None:
         return None
 
 
-def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None) -> Facts:
+class _Known:
+    """The remembered SHA-256 of the facts folder's files that the loader would read as they are: regular files,
+    not symbolic links, in folders inside the facts folder (None for any other, read by the loader)."""
+
+    def __init__(self, root: Path, hashes: Hashes):
+        self.hashes = hashes
+        self.real_root = os.path.realpath(root)
+        self.folders: dict[str, str] = {}
+
+    def sha256(self, path: Path) -> str | None:
+        try:
+            if os.path.islink(path):
+                return None
+            parent = os.path.dirname(path)
+            real = self.folders.get(parent)
+            if real is None:
+                real = self.folders[parent] = os.path.realpath(parent)
+            if real != self.real_root and not real.startswith(self.real_root + os.sep):
+                return None
+            return self.hashes.sha256(path)
+        except OSError:
+            return None
+
+
+def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None, hashes: Hashes | None = None) -> Facts:
     """Like :func:`graph_builder.loading.facts.load_facts`, parsing only the files that changed since the cached parse.
 
     The files are listed and read as the full load reads them (:class:`graph_builder.loading.factsdir.FactsDir`);
     a file is parsed from the very bytes its cache key was computed from, and the parses, cached or new,
     are joined by :func:`graph_builder.loading.facts.resolve` as in a full load (so the same problems are
-    reported). A parse with problems is not cached."""
+    reported). A parse with problems is not cached. With ``hashes``, a file (or its article's text) whose
+    status is unchanged is known by its remembered SHA-256 and not read at all, when it is a regular file
+    (not a symbolic link) in a folder that lies inside the facts folder."""
     stats = stats if stats is not None else Stats()
     check_folder(root)
     folder = FactsDir(root)
     listing = folder.listing()
+    known = _Known(root, hashes) if hashes is not None else None
     files: list[ParsedFile] = []
     for path, holds in loading_order(listing):
+        sha = known.sha256(path) if known is not None else None
         try:
-            key = _CODE_SHA + sha256_hex(folder.read(path, YAML_MAX_BYTES))
+            key = _CODE_SHA + (sha or sha256_hex(folder.read(path, YAML_MAX_BYTES)))
         except FactsError:
             files.append(parse_file(path, holds, folder))  # reports the read error as a full load does
             continue
@@ -248,9 +355,15 @@ def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None) -> F
         if not isinstance(parsed, _Parsed) or not isinstance(getattr(parsed, "file", None), ParsedFile):
             parsed = None  # absent, or written by another layout of the cache
         if parsed is not None and parsed.text_file is not None:
-            if _text_sha(folder, parsed.text_file) != parsed.text_sha:
+            text_sha = known.sha256(root / "texts" / parsed.text_file) if known is not None else None
+            if (text_sha or _text_sha(folder, parsed.text_file)) != parsed.text_sha:
                 parsed = None
         if parsed is None:
+            try:  # the key of the very bytes parsed (the file may have changed since it was hashed)
+                key = _CODE_SHA + sha256_hex(folder.read(path, YAML_MAX_BYTES))
+            except FactsError:
+                files.append(parse_file(path, holds, folder))
+                continue
             parsed = _parse_file(path, holds, folder)
             stats.parsed.append(str(path))
             if not parsed.file.problems:
@@ -274,18 +387,33 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     """Like :func:`graph_builder.building.build.build`, rebuilding only the sources whose inputs changed."""
     stats = stats if stats is not None else Stats()
     _IRIS.clear()  # shared within one build, not kept from the previous one
-    out = build_shared(facts)
+    entities = sorted((k, repr(v)) for k, v in facts.entities.items())
+    roles = sorted((k, repr(v)) for k, v in facts.roles.items())
+    # the default graph (build_shared) is made from every declared part of the facts but the statements
+    declared = [(f.name, sorted((k, repr(v)) for k, v in getattr(facts, f.name).items()))
+                for f in fields(Declared) if f.name not in ("statements", "entities", "roles")]
+    default_key = _CODE_SHA + _digest((entities, roles, declared))
+    cached = cache.get("graph", "default graph", default_key)
+    if cached is None:
+        shared_part = build_shared(facts)
+        cached = (set(shared_part.default), {g: set(t) for g, t in shared_part.graphs.items()},
+                  {n: set(l) for n, l in shared_part.origins.items()})
+        cache.put("graph", "default graph", default_key, cached)
+        stats.default_built = True
+    default, shared_graphs, shared_origins = cached
+    out = Build(default=default, graphs=defaultdict(set, shared_graphs), origins=defaultdict(set, shared_origins))
+    stats.versions["default"] = default_key
     mbe = memberships_by_election(facts)
-    shared = _CODE_SHA + _digest((sorted((k, repr(v)) for k, v in facts.entities.items()),
-                                  sorted((k, repr(v)) for k, v in facts.roles.items()),
-                                  sorted((k, sorted(v)) for k, v in mbe.items()),
-                                  _handed_over(facts)))
+    shared = _CODE_SHA + _digest((entities, roles, _handed_over(facts)))
     by_source: dict[str, list[Any]] = defaultdict(list)
     for st in facts.statements:
         by_source[st.source].append(st)
     for key, sts in by_source.items():
         src = facts.sources[key]
-        entry_key = shared + _digest((repr(src), [repr(st) for st in sts]))
+        # a source's graph reads the memberships_by_election entries of its own statements' subjects (an
+        # election lists the memberships it resulted in): those, not the whole map, key it
+        elections = sorted((st.subject, sorted(mbe[st.subject])) for st in sts if st.subject in mbe)
+        entry_key = shared + _digest((repr(src), [repr(st) for st in sts], elections))
         entry = cache.get("graph", key, entry_key)
         if entry is None:
             part = build_source(facts, sts, mbe)

@@ -94,6 +94,7 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
                           if current.get(k) != previous["versions"].get(k))
     if not changed_keys:
         stats.validated = "reused"
+        stats.previous_versions, stats.changed_subjects = dict(previous["versions"]), set()
         return _relocate(previous["groups"], built.origins)
     changed: set[NTriple] = set()
     for key in changed_keys:
@@ -121,4 +122,5 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     groups.update((k, vs) for k, vs in fresh.items() if k in wanted)
     save(groups, True, [k for k in changed_keys if k in graphs])
     stats.validated, stats.focus_nodes, stats.triples_validated = "incremental", len(affected), len(part)
+    stats.previous_versions, stats.changed_subjects = dict(previous["versions"]), {s for s, _p, _o in changed}
     return _relocate(groups, built.origins)

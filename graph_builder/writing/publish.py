@@ -76,15 +76,31 @@ def count_triples(path: Path) -> int:
     return sum(1 for _ in gate_parse(path))
 
 
-def manifest_for(folder: Path, names: list[str], kind: str = "build") -> dict[str, object]:
-    """The manifest of the files ``names`` in ``folder``, an output of ``kind`` (``build`` or ``export``)."""
+def gate_count(data: bytes, suffix: str, shown: str) -> int:
+    """The export gate on a part of a file (its prefixes and some of its blocks): the triples or quads it holds,
+    parsed strictly; :class:`PublishError` naming ``shown`` when it does not parse."""
+    import pyoxigraph as ox
+
+    try:
+        return sum(1 for _ in ox.parse(data, format=getattr(ox.RdfFormat, RDF_FORMATS[suffix])))
+    except (SyntaxError, ValueError) as exc:
+        raise PublishError(f"{shown}: error: export gate: the written part does not parse back: {exc}") from None
+
+
+def manifest_for(folder: Path, names: list[str], kind: str = "build",
+                 counted: Mapping[str, int] | None = None) -> dict[str, object]:
+    """The manifest of the files ``names`` in ``folder``, an output of ``kind`` (``build`` or ``export``).
+
+    Each RDF file is re-read by the export gate to count its triples, unless ``counted`` gives the count the
+    gate found on the file's changed parts (see graph_builder.writing.patch)."""
     files: dict[str, object] = {}
     for name in sorted(names):
         path = folder / name
-        data = path.read_bytes()
-        entry: dict[str, object] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        with open(path, "rb") as fh:
+            size, digest = os.fstat(fh.fileno()).st_size, hashlib.file_digest(fh, "sha256").hexdigest()
+        entry: dict[str, object] = {"bytes": size, "sha256": digest}
         if path.suffix in RDF_FORMATS:
-            entry["triples"] = count_triples(path)
+            entry["triples"] = counted[name] if counted is not None and name in counted else count_triples(path)
         files[name] = entry
     return {"manifest": MANIFEST_TITLES[kind], "files": files}
 
@@ -281,13 +297,17 @@ def writing(target: Path) -> Iterator[None]:
                            "what was there before is left as it was") from None
 
 
-def publish(out_dir: Path, files: Mapping[str, bytes], kind: str = "build") -> dict[str, object]:
+def publish(out_dir: Path, files: Mapping[str, bytes], kind: str = "build", *,
+            counted: Mapping[str, int] | None = None, built_from: Mapping[str, object] | None = None) -> dict[str, object]:
     """Write ``files`` as one output of ``kind`` (``build`` or ``export``) in ``out_dir``; return the manifest.
 
     ``out_dir`` must be absent, empty or an earlier output of ``kind``
     (:func:`check_output_folder`); any other file of that earlier output is
     dropped: the folder holds exactly one output. A failed write leaves the
-    earlier output as it was (:class:`PublishError`).
+    earlier output as it was (:class:`PublishError`). ``counted``: the triple
+    counts the caller's gate found (:func:`manifest_for`); ``built_from``: what
+    the files were made from, recorded in the manifest (see
+    graph_builder.writing.uptodate).
     """
     check_output_folder(out_dir, kind)
     shown, out_dir = out_dir, Path(os.path.abspath(out_dir))
@@ -298,7 +318,9 @@ def publish(out_dir: Path, files: Mapping[str, bytes], kind: str = "build") -> d
         with private_folder(out_dir) as staging:
             for name, data in sorted(files.items()):
                 write_synced(staging / name, data)
-            manifest = manifest_for(staging, list(files), kind)
+            manifest = manifest_for(staging, list(files), kind, counted)
+            if built_from is not None:
+                manifest["built_from"] = dict(built_from)
             write_synced(staging / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
             os.chmod(staging, 0o777 & ~current_umask())
             fsync_dir(staging)

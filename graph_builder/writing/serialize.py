@@ -119,32 +119,41 @@ def nquads(quads: Iterable[Quad]) -> str:
     return "".join(sorted(lines))
 
 
-def _used_prefixes(triples: Iterable[Triple], writer: TermWriter) -> set[str]:
-    iris: set[str] = set()
-    for t in triples:
-        for node in t:
-            if isinstance(node, URIRef):
-                iris.add(node)
-            elif isinstance(node, Literal) and node.datatype is not None:
-                iris.add(node.datatype)
+def used_prefixes(triples: Iterable[Triple], writer: TermWriter) -> set[str]:
+    """The prefixes the Turtle of ``triples`` uses (for the IRIs and the literals' datatypes)."""
+    iris: set[Node] = set()
+    datatypes: set[object] = set()
+    for s, p, o in triples:
+        iris.add(s)
+        iris.add(p)
+        if isinstance(o, Literal):
+            datatypes.add(o.datatype)
+        else:
+            iris.add(o)
     used: set[str] = set()
-    for iri in iris:
-        text = writer.iri(iri)
-        if not text.startswith("<"):
-            used.add(text.split(":", 1)[0])
+    for iri in (*iris, *datatypes):
+        if isinstance(iri, URIRef):
+            text = writer.iri(iri)
+            if not text.startswith("<"):
+                used.add(text.split(":", 1)[0])
     return used
 
 
-def _block(triples: Iterable[Triple], writer: TermWriter, indent: str = "") -> list[str]:
+Chunk = tuple[str, str]  # a subject's N-Triples text (the sort key) and its block of Turtle
+
+
+def subject_chunks(triples: Iterable[Triple], writer: TermWriter, indent: str = "") -> list[Chunk]:
+    """One block per subject, in the subjects' order: the subject, its predicates (``rdf:type`` first) and their
+    objects, sorted, and a blank line. Joined, they are the body of the Turtle (the last newline dropped)."""
     by_subject: dict[Node, dict[Node, list[Node]]] = {}
     for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-    lines: list[str] = []
+    chunks: list[Chunk] = []
     key = writer.sort_key
     for s in sorted(by_subject, key=key):
         preds = by_subject[s]
         order = sorted(preds, key=lambda p: (str(p) != _TYPE, key(p)))
-        lines.append(f"{indent}{writer.term(s)}")
+        lines = [f"{indent}{writer.term(s)}"]
         for i, p in enumerate(order):
             objs = sorted(set(preds[p]), key=key)
             end = " ;" if i < len(order) - 1 else " ."
@@ -156,48 +165,51 @@ def _block(triples: Iterable[Triple], writer: TermWriter, indent: str = "") -> l
                 pad = " " * len(head)
                 for j, o in enumerate(objs[1:], 1):
                     lines.append(pad + writer.term(o) + (" ," if j < len(objs) - 1 else end))
+        lines.append("\n")
+        chunks.append((key(s)[1], "\n".join(lines)))
+    return chunks
+
+
+def graph_chunk(graph: URIRef, chunks: list[Chunk], writer: TermWriter) -> str:
+    """A named graph of the TriG: ``<g> {``, its subjects' blocks (indented), ``}`` and a blank line."""
+    return f"{writer.term(graph)} {{\n" + "".join(text for _k, text in chunks)[:-1] + "}\n\n"
+
+
+def head(used: set[str], prefixes: dict[str, str] = PREFIXES, header: str = "") -> str:
+    """The comment lines of ``header`` and the ``@prefix`` lines of the prefixes ``used``, each block followed
+    by a blank line."""
+    lines = [f"# {h}" if h else "#" for h in header.splitlines()] if header else []
+    if lines:
         lines.append("")
-    return lines
-
-
-def _prefix_block(used: set[str], prefixes: dict[str, str], directive: str = "@prefix") -> list[str]:
     names = sorted(used)
     width = max((len(n) for n in names), default=0)
-    return [f"{directive} {(n + ':').ljust(width + 1)} <{prefixes[n]}> ." for n in names] + [""]
+    lines += [f"@prefix {(n + ':').ljust(width + 1)} <{prefixes[n]}> ." for n in names] + [""]
+    return "\n".join(lines) + "\n"
+
+
+def document(head_text: str, body: str) -> str:
+    """A Turtle or TriG document: its head and the blocks, with one newline at the end."""
+    return head_text + body[:-1] if body else head_text.rstrip("\n") + "\n"
 
 
 def turtle(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, header: str = "") -> str:
     """Readable, sorted Turtle: aligned prefixes, one block per subject."""
     triples = list(triples)
     writer = TermWriter(prefixes)
-    lines = [f"# {h}" if h else "#" for h in header.splitlines()] if header else []
-    if lines:
-        lines.append("")
-    lines += _prefix_block(_used_prefixes(triples, writer), prefixes)
-    lines += _block(triples, writer)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    body = "".join(text for _k, text in subject_chunks(triples, writer))
+    return document(head(used_prefixes(triples, writer), prefixes, header), body)
 
 
 def trig(quads: Iterable[Quad], prefixes: dict[str, str] = PREFIXES, header: str = "") -> str:
     """Sorted TriG: the default graph first, then each named graph in IRI order."""
-    quads = list(quads)
     writer = TermWriter(prefixes)
     by_graph: dict[URIRef | None, list[Triple]] = {}
     for s, p, o, g in quads:
         by_graph.setdefault(g, []).append((s, p, o))
-    used = _used_prefixes([(s, p, o) for s, p, o, _ in quads], writer)
-    used |= _used_prefixes([(g, g, g) for g in by_graph if g is not None], writer)
-    lines = [f"# {h}" if h else "#" for h in header.splitlines()] if header else []
-    if lines:
-        lines.append("")
-    lines += _prefix_block(used, prefixes)
-    if None in by_graph:
-        lines += _block(by_graph[None], writer)
+    used: set[str] = set()
+    for g, triples in by_graph.items():
+        used |= used_prefixes(triples if g is None else [*triples, (g, g, g)], writer)
+    parts = [text for _k, text in subject_chunks(by_graph.get(None, ()), writer)]
     for g in sorted((g for g in by_graph if g is not None), key=writer.sort_key):
-        lines.append(f"{writer.term(g)} {{")
-        lines += _block(by_graph[g], writer, indent="    ")
-        if lines[-1] == "":
-            lines.pop()
-        lines.append("}")
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+        parts.append(graph_chunk(g, subject_chunks(by_graph[g], writer, indent="    "), writer))
+    return document(head(used, prefixes, header), "".join(parts))
