@@ -391,6 +391,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if built_from is not None and hashes.path is not None and args.store is None \
             and up_to_date(args.out, built_from, hashes):
         hashes.save()
+        for line in hashes.warnings:  # what the facts still warn of
+            _err(line)
         for label, value in hashes.report:
             print(f"{label}  {value}")
         print(f"up to date: nothing changed since the last build in {args.out} (the same facts, ontology, shapes "
@@ -430,7 +432,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for name in (TURTLE_NAME, TRIG_NAME):
         print(f"{'patched' if patched else 'wrote'} {args.out / name}")
         hashes.remember(args.out / name, files[name]["sha256"])
-    hashes.save([(k.ljust(width), val) for k, val in report])
+    hashes.save([(k.ljust(width), val) for k, val in report],
+                [str(p) for p in result.facts.warnings] + [str(v.problem()) for v in result.violations])
     if args.store is not None:
         from graph_builder.pipeline import write_store
 

@@ -350,7 +350,7 @@ def test_validate_fails_with_a_violation_in_every_format(tmp_path, exported):
 
 
 SUBCOMMANDS = ("build", "validate", "query", "push", "show", "timeline", "check", "export", "synth",
-               "new-source", "sentences", "viz")
+               "new-source", "draft", "sentences", "viz", "site")
 _OPTION = re.compile(r"^  (-\w, )?(--[\w-]+)(?: ([A-Z_|a-z-]+|\{[^}]*\}))?", re.M)
 
 
@@ -442,11 +442,12 @@ def test_timeline_as_of_lists_only_the_meetings_held_by_then_under_a_term(tmp_pa
             shutil.copy2(path, facts / part / path.name)
     whole = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts)).stdout
     assert ("meetings in this term: 5th Meeting of the Inland Waters Customs Council, 6th Meeting of the Inland "
-            "Waters Customs Council, 7th Meeting of the Inland Waters Customs Council\n") in whole
+            "Waters Customs Council, 7th Meeting of the Inland Waters Customs Council (scheduled)\n") in whole
     as_of = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts), "--as-of", "2025-01").stdout
     assert "meetings in this term: 5th Meeting of the Inland Waters Customs Council [held" in as_of
     assert "6th Meeting" not in as_of and "7th Meeting" not in as_of
     # a month asks "by the end of it": the 6th meeting (2025-06-03) is held by 2025-06, the 7th is not
     june = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts), "--as-of", "2025-06").stdout
-    assert "6th Meeting of the Inland Waters Customs Council (2025-06-03; Lakeport; chair not recorded) [held]" in june
+    assert ("6th Meeting of the Inland Waters Customs Council (2025-06-03; Lakeport; chaired by Northern Lakes Customs "
+            "Service (derived: within the chair's term)) [held]") in june
     assert "7th Meeting" not in june

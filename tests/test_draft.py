@@ -96,7 +96,7 @@ def accept(path: Path, entities: Path) -> None:
 
 def rows(facts: Path, name: str, **params: str) -> list[dict[str, str]]:
     bound = [arg for key, value in params.items() for arg in ("--param", f"{key}={value}")]
-    proc = customs_kg("query", name, "--facts", str(facts), "-f", "csv", *bound)
+    proc = customs_kg("query", name, "--facts", str(facts), "-f", "csv", "--keys", *bound)
     assert proc.returncode == 0, proc.stderr
     return list(csv.DictReader(io.StringIO(proc.stdout)))
 

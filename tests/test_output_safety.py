@@ -528,6 +528,7 @@ def test_a_corrupt_cache_gives_the_same_build(tmp_path, damage, warning):
     env = {"CUSTOMS_KG_CACHE": str(tmp_path / "cache")}
     assert cli("build", str(facts), "-o", "out", "--no-reason", cwd=tmp_path, env=env).returncode == 0
     assert _damage_entries(tmp_path / "cache", damage) > 0
+    shutil.rmtree(tmp_path / "out")  # else nothing changed: the build is up to date and reads no cache entry
     proc = cli("build", str(facts), "-o", "out", "--no-reason", cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if ": warning: cache: " in line]

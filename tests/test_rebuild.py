@@ -79,9 +79,15 @@ def remove_statement(facts: Path) -> None:
 
 def remove_elected_membership(facts: Path) -> None:
     """A membership an election of the report resulted in, taken out (the election no longer lists it)."""
+    import re
+
     path = _report(facts)
     blocks = path.read_text(encoding="utf-8").split("\n\n")
-    gone = next(i for i, block in enumerate(blocks) if "\n    generated_by: " in block and "\n    membership: " in block)
+    # not one a handover names (its statement would then name a membership no source states)
+    handed = {m for f in (facts / "sources").iterdir()
+              for m in re.findall(r"(?:outgoing|incoming): (\S+)", f.read_text(encoding="utf-8"))}
+    gone = next(i for i, block in enumerate(blocks) if "\n    generated_by: " in block and "\n    membership: " in block
+                and re.search(r"\n    membership: (\S+)", block).group(1) not in handed)
     path.write_text("\n\n".join(blocks[:gone] + blocks[gone + 1:]), encoding="utf-8")
 
 

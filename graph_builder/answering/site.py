@@ -396,7 +396,9 @@ def timeline_page(card: Card, pages: dict[str, str], lang: str) -> str:
     import datetime as dt
 
     w = escaped_words(lang)
-    dated = [(l, _days(l.start or l.end or "", False), _days(l.end or l.start or "", True)) for l in card.lines]
+    # a line attested only at a date (no term recorded) is placed at that date, as a mark
+    dated = [(l, _days(l.start or l.end or l.attested or "", False), _days(l.end or l.start or l.attested or "", True))
+             for l in card.lines]
     seen_days = [_days(d, False) for l in card.undated for d in attested_dates(l.text)]
     lo = min([a for _, a, _ in dated] + seen_days, default=dt.date(2020, 1, 1).toordinal())
     hi = max([b for _, _, b in dated] + seen_days, default=lo + 365)

@@ -114,6 +114,7 @@ class Hashes:
         self.path = path
         self.files: dict[str, list[Any]] = {}
         self.report: list[list[str]] = []
+        self.warnings: list[str] = []  # the warnings the build gave (stderr), given again when nothing changed
         self.hashed = 0  # files read and hashed (their status was not remembered or changed)
         if path is None:
             return
@@ -122,9 +123,10 @@ class Hashes:
         except (OSError, ValueError):
             return
         if isinstance(data, dict) and data.get("version") == HASHES_VERSION:
-            files, report = data.get("files"), data.get("report")
+            files, report, warnings = data.get("files"), data.get("report"), data.get("warnings")
             self.files = files if isinstance(files, dict) else {}
             self.report = report if isinstance(report, list) else []
+            self.warnings = [str(w) for w in warnings] if isinstance(warnings, list) else []
 
     def sha256(self, path: Path | str) -> str:
         """The SHA-256 of the file ``path`` (OSError when it cannot be read or is not a regular file)."""
@@ -152,13 +154,16 @@ class Hashes:
         except OSError:
             self.files.pop(str(path), None)
 
-    def save(self, report: Iterable[tuple[str, object]] | None = None) -> None:
-        """Remember the hashes (and the rows a build printed, to print them again when nothing changed)."""
+    def save(self, report: Iterable[tuple[str, object]] | None = None, warnings: Iterable[str] | None = None) -> None:
+        """Remember the hashes (and the rows and warnings a build printed, to print them again when nothing
+        changed)."""
         if self.path is None:
             return
         if report is not None:
             self.report = [[str(k), str(v)] for k, v in report]
-        data = {"version": HASHES_VERSION, "files": self.files, "report": self.report}
+        if warnings is not None:
+            self.warnings = list(warnings)
+        data = {"version": HASHES_VERSION, "files": self.files, "report": self.report, "warnings": self.warnings}
         try:
             write_atomic(self.path, json.dumps(data, separators=(",", ":")), durable=False)
         except OSError:
