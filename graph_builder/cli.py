@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, NoReturn, Sequence, TextIO, Union
 
-from graph_builder.errors import CustomsKGError, FactsError, InputError, Problem, UsageError
+from graph_builder.errors import CustomsKGError, FactsError, InputError, Problem, UsageError, display_path
 from graph_builder.limits import MAX_ANSWER_MB, MAX_TIMEOUT, PUSH_TIMEOUT, QUERY_TIMEOUT, check_timeout
 from graph_builder.textsafe import terminal_lines
 
@@ -339,7 +339,6 @@ def _reason(graph: Graph | Iterable[Triple], cache_dir: Path | None = None,
 def _facts(args: argparse.Namespace) -> Path:
     """The facts folder a command reads: the one given, else ``$CUSTOMS_KG_FACTS``, the checkout's or the
     installed copy, said on stderr (a curator sees which copy their edits went to)."""
-    from graph_builder.errors import display_path
     from graph_builder.paths import facts_folder
 
     given = getattr(args, "facts", None)
@@ -463,7 +462,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from graph_builder.pipeline import build_and_validate
 
         folder = path if path is not None else _facts(args)
-        name = str(folder)
+        name = display_path(str(folder))
         result = build_and_validate(folder)
         _report_problems(result.facts.warnings)
         graph, violations = result.build.merged(), result.violations
