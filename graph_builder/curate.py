@@ -19,9 +19,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from graph_builder.atomic import write_atomic
 from graph_builder.errors import FactsError, InputError, UsageError
+from graph_builder.loading.facts import Source
 from graph_builder.pipeline import read_facts
 
 HEAD_LINES = 25  # how far from the top a date line is looked for
@@ -123,8 +125,26 @@ def yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def site_publisher(url: str | None, sources: Iterable[Source]) -> tuple[str, str] | None:
+    """The publisher of the articles already curated from the same site as ``url`` (its host name), with the
+    reason, when they all name one; None otherwise (a guess is never made between two)."""
+    from urllib.parse import urlparse
+
+    host = urlparse(url).hostname if url else None
+    if not host:
+        return None
+    seen = sorted((s.publisher, s.key) for s in sources
+                  if s.publisher and s.url and urlparse(s.url).hostname == host)
+    if len({p for p, _ in seen}) != 1:
+        return None
+    publisher, example = seen[0]
+    return publisher, (f"the site's address ({host}) is the one of the articles {publisher} published "
+                       f"(such as {example})")
+
+
 def source_yaml(key: str, text_name: str, detected: Detected, *, origin: str, url: str | None,
-                publisher: str | None, published: str | None, language: str | None) -> str:
+                publisher: str | None, published: str | None, language: str | None,
+                inferred_publisher: tuple[str, str] | None = None) -> str:
     """The new source file: the source block, each detected field with the line it was read from."""
     out = [f"# Written by customs-kg new-source from {origin}: check each field against the text, then quote its",
            "# sentences (customs-kg sentences texts/" + text_name + ") and write the claims under them.",
@@ -132,6 +152,9 @@ def source_yaml(key: str, text_name: str, detected: Detected, *, origin: str, ur
            f"  headline: {yaml_string(detected.headline)}  # line {detected.headline_line} of the text"]
     if publisher:
         out.append(f"  publisher: {publisher}  # given with --publisher")
+    elif inferred_publisher:
+        out.append(f"  publisher: {inferred_publisher[0]}  # from the site's address: check it")
+        out.append(f"  publisher_inferred: {yaml_string(inferred_publisher[1])}")
     if published:
         out.append(f'  published: "{published}"  # given with --published')
     elif detected.published:
@@ -181,7 +204,8 @@ def new_source(facts: Path, text_file: Path, *, url: str | None = None, publishe
         if path.exists():
             raise InputError(f"{path}: error: output: the file exists; new-source never overwrites (give --key)")
     yaml_text = source_yaml(key, text_path.name, detected, origin=text_file.name, url=url, publisher=publisher,
-                            published=published, language=language)
+                            published=published, language=language,
+                            inferred_publisher=None if publisher else site_publisher(url, existing.sources.values()))
     write_atomic(text_path, text)
     try:
         write_atomic(source_path, yaml_text)

@@ -77,3 +77,38 @@ def test_new_source_of_a_missing_text_is_a_clear_error(facts, tmp_path):
     proc = run_cli("new-source", str(tmp_path / "nothing.txt"), "--facts", str(facts))
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"{tmp_path / 'nothing.txt'}: error: text: no such file"
+
+
+def test_the_publisher_is_taken_from_the_sites_address_and_recorded_as_an_inference(facts, tmp_path):
+    """A second article from a site whose articles one publisher published gets that publisher, marked inferred
+    with its reason, in the source file and in the graph; a site no curated article comes from gets none."""
+    from rdflib import Dataset, Literal, URIRef
+
+    text = tmp_path / "article.txt"
+    text.write_text("Customs news\n\n12 March 2021\n\nThe Federal Customs Service of Russia held a meeting.\n",
+                    encoding="utf-8")
+    first = run_cli("new-source", str(text), "--facts", str(facts), "--url", "https://customs.example.ru/news/1",
+                    "--publisher", "fcs-russia", "--key", "site-first")
+    assert first.returncode == 0, first.stderr
+    second = run_cli("new-source", str(text), "--facts", str(facts), "--url", "https://customs.example.ru/news/2",
+                     "--key", "site-second")
+    assert second.returncode == 0, second.stderr
+    written = (facts / "sources" / "site-second.yaml").read_text(encoding="utf-8")
+    assert "  publisher: fcs-russia  # from the site's address: check it\n" in written
+    assert ('  publisher_inferred: "the site\'s address (customs.example.ru) is the one of the articles fcs-russia '
+            'published (such as site-first)"\n') in written
+    other = run_cli("new-source", str(text), "--facts", str(facts), "--url", "https://elsewhere.example.org/1",
+                    "--key", "site-other")
+    assert other.returncode == 0, other.stderr
+    assert "publisher" not in (facts / "sources" / "site-other.yaml").read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    built = run_cli("build", str(facts), "-o", str(out), "--no-reason")
+    assert built.returncode == 0, built.stderr
+    ds = Dataset()
+    ds.parse(out / "customs-kg.trig", format="trig")
+    ckg, ids = "https://w3id.org/customs-kg/ontology#", "https://w3id.org/customs-kg/id/"
+    inferred = {s for s, _, _ in ds.triples((None, URIRef(ckg + "basis"), URIRef(ckg + "Inferred")))}
+    subjects = {ds.value(s, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")) for s in inferred}
+    assert subjects == {URIRef(ids + "site-second")}
+    reasons = [o for s in inferred for o in ds.objects(s, URIRef(ckg + "inferenceReason"))]
+    assert reasons and all(isinstance(r, Literal) and "customs.example.ru" in r for r in reasons)

@@ -256,6 +256,12 @@ class _Builder:
                 self.base(node, SCHEMA.datePublished, date_literal(src.published))
             if src.publisher:
                 self.base(node, SCHEMA.publisher, iri(src.publisher))
+            if src.publisher and src.publisher_inferred:  # not stated by the article: an inference, with its reason
+                st = statement_iri(node, SCHEMA.publisher, iri(src.publisher))
+                for p, o in ((RDF.type, RDF.Statement), (RDF.subject, node), (RDF.predicate, SCHEMA.publisher),
+                             (RDF.object, iri(src.publisher)), (PROV.wasDerivedFrom, node), (CKG.basis, CKG.Inferred),
+                             (CKG.inferenceReason, Literal(src.publisher_inferred, lang="en"))):
+                    self.base(st, p, o)
             if src.url:
                 self.base(node, SCHEMA.url, URIRef(src.url))
             for cited in src.citing:  # reported via: the article relays what this agent said

@@ -102,6 +102,7 @@ class Source:
     published: PartialDate | None = None
     url: str | None = None
     citing: tuple[str, ...] = ()  # agents the article cites as the origin of what it reports
+    publisher_inferred: str = ""  # why the publisher is taken to be so, when the article does not say it
 
 
 class Values(Mapping[str, "Value"]):
@@ -730,13 +731,14 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
     if not isinstance(head, YMap):
         out.add(file, line_of(head, doc.line or 1), "source", "missing 'source:' block: every statement needs its source article")
         return
-    _check_fields(head, ("id", "text", "headline", "publisher", "published", "language", "url", "citing", "note"), file,
+    _check_fields(head, ("id", "text", "headline", "publisher", "publisher_inferred", "published", "language", "url",
+                         "citing", "note"), file,
                   out, "the source block")
     values: dict[str, Value] = {}
     spec: dict[str, tuple[Parser, bool]] = {
         "id": (lambda v, c: _key_syntax(v), True), "text": (_text, True), "headline": (_text, True),
         "publisher": (_ref(ORG_TYPES), False), "published": (_date, False), "language": (_lang, True), "url": (_url, False),
-        "citing": (_refs(AGENT_TYPES), False),
+        "citing": (_refs(AGENT_TYPES), False), "publisher_inferred": (_text, False),
     }
     for name, (parser, required) in spec.items():
         raw = _get(head, name)
@@ -753,6 +755,9 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
         _defer_refs(ctx, facts)
         return
     read = Values(values)
+    if "publisher_inferred" in read and "publisher" not in read:
+        out.add(file, line_of(_get(head, "publisher_inferred"), head.line), "source.publisher_inferred",
+                "gives the reason for a publisher: write the publisher too (publisher: KEY)")
     key = read.text("id")
     text = _read_text(folder, read.text("text"), file, line_of(_get(head, "text"), head.line), out)
     loc = Loc(file, head.line)
@@ -761,7 +766,8 @@ def _load_source(path: Path, facts: ParsedFile, out: _Collector, folder: FactsDi
         return
     facts.sources[key] = Source(key, read.text("text"), text or "", read.text("headline"), read.text("language"), loc,
                                 read.optional_text("publisher"), read.optional_date("published"),
-                                read.optional_text("url"), tuple(read.keys_of("citing")))
+                                read.optional_text("url"), tuple(read.keys_of("citing")),
+                                read.optional_text("publisher_inferred") or "")
     norm_text = _norm_ws(text) if text else None
     statements = _get(doc, "statements")
     if statements is None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = "2026-12-07.7"
+SCHEMA_VERSION = "2026-12-07.8"
 
 # --- Entity types --------------------------------------------------------------------
 
