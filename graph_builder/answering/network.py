@@ -41,10 +41,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Union
 import networkx as nx
 from rdflib import Graph, URIRef
 
+from graph_builder.answering.cards import modality_word
 from graph_builder.answering.query import NamedQuery, all_queries, run
 from graph_builder.answering.temporal import Membership, Truth
 from graph_builder.errors import QueryError
-from graph_builder.iris import key_of, local_name
+from graph_builder.iris import key_of
 from graph_builder.loading.dates import PartialDate, parse_date
 
 if TYPE_CHECKING:
@@ -77,10 +78,6 @@ WORDS = {
            "scheduled": "запланировано", "postponed": "перенесено", "derived": "выведено"},
 }
 
-
-def modality_word(modality: object) -> str:
-    """ckg:Planned -> "planned" (a row's modality IRI as the word the drawings show)."""
-    return local_name(str(modality)).lower()
 
 
 def word(text: str, lang: str) -> str:

@@ -311,6 +311,8 @@ MARKS = {
 
 def line_mark(line: Line) -> str:
     """How a card line stands: planned, derived, stated or without a source."""
+    if line.basis is not None and line.basis.startswith("derived"):  # the graph's own mark (ckg:basis)
+        return "derived"
     if line.section == PLANNED or line.text.startswith("status: ") or re.search(
             r"\((planned|scheduled|announced|invited|postponed|cancelled)\)", line.text):
         return "planned"

@@ -385,6 +385,8 @@ def _handed_over(facts: Facts) -> list[tuple[str, list[str]]]:
     """The memberships handovers name, with their values: a handover's label names their posts and holders,
     which may be stated by another source."""
     named = {st.values.text(side) for st in facts.statements if st.kind == "handover" for side in ("outgoing", "incoming")}
+    if not named:  # the common case: no membership needs reading
+        return []
     return sorted((k, [repr(st.values) for st in sts]) for k, sts in facts.claim_keys("membership").items() if k in named)
 
 
