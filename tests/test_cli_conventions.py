@@ -442,9 +442,10 @@ def test_timeline_as_of_lists_only_the_meetings_held_by_then_under_a_term(tmp_pa
             shutil.copy2(path, facts / part / path.name)
     whole = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts)).stdout
     assert ("meetings in this term: 5th Meeting of the Inland Waters Customs Council, 6th Meeting of the Inland "
-            "Waters Customs Council, 7th Meeting of the Inland Waters Customs Council (scheduled)\n") in whole
+            "Waters Customs Council, 7th Meeting of the Inland Waters Customs Council (scheduled) [derived: meetings in this "
+            "term, from the term's dates]\n") in whole
     as_of = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts), "--as-of", "2025-01").stdout
-    assert "meetings in this term: 5th Meeting of the Inland Waters Customs Council [held" in as_of
+    assert "meetings in this term: 5th Meeting of the Inland Waters Customs Council [derived: meetings in this term, from the term's dates] [held" in as_of
     assert "6th Meeting" not in as_of and "7th Meeting" not in as_of
     # a month asks "by the end of it": the 6th meeting (2025-06-03) is held by 2025-06, the 7th is not
     june = ok("timeline", "inland-waters-council-meetings", "--facts", str(facts), "--as-of", "2025-06").stdout

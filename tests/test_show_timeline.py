@@ -135,7 +135,7 @@ def test_timeline_as_of_cli():
     assert "as of 2023" in out
     assert "Chairs and vice-chairs" not in out
     out = cli("timeline", "Global RILO Meeting", "--as-of", "2022-06-01")
-    assert "Chairs and vice-chairs: Regional Intelligence Liaison Office for the Commonwealth of Independent States: Chair (2021 – 2022; elected in 2020); meetings in this term: 28th Global RILO Meeting [held]" in out
+    assert "Chairs and vice-chairs: Regional Intelligence Liaison Office for the Commonwealth of Independent States: Chair (2021 – 2022; elected in 2020); meetings in this term: 28th Global RILO Meeting [derived: meetings in this term, from the term's dates] [held]" in out
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "markdown"])

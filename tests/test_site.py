@@ -372,3 +372,117 @@ def test_hostile_names_are_shown_as_text_never_run(tmp_path, browser):
                 assert HOSTILE in o.eval("ckg.cy.nodes().map(n => n.data('label'))")
         finally:
             o.close()
+
+
+def line_texts(html_text: str) -> list[tuple[str, str]]:
+    """(mark, text) of every card line of a page: the words a reader sees before opening its sources."""
+    from html.parser import HTMLParser
+
+    class Lines(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.out: list[tuple[str, str]] = []
+            self.depth = 0  # inside li.line
+            self.hidden = 0  # inside its sources
+            self.mark = ""
+
+        def handle_starttag(self, tag, attrs):
+            cls = dict(attrs).get("class") or ""
+            if tag == "li" and "line" in cls.split():
+                self.depth, self.mark = 1, ""
+                self.out.append(("", ""))
+            elif self.depth:
+                self.depth += tag not in ("br",)
+                if tag in ("details", "div") or self.hidden:
+                    self.hidden += 1
+                if tag == "span" and cls.startswith("mark ") and not self.mark:
+                    self.mark = cls.split()[1].removeprefix("mark-")
+                    self.out[-1] = (self.mark, self.out[-1][1])
+
+        def handle_endtag(self, tag):
+            if self.depth:
+                self.depth -= 1
+                if self.hidden:
+                    self.hidden -= 1
+
+        def handle_data(self, data):
+            if self.depth and not self.hidden:
+                self.out[-1] = (self.out[-1][0], self.out[-1][1] + data)
+
+    p = Lines()
+    p.feed(html_text)
+    return [(m, " ".join(t.split())) for m, t in p.out]
+
+
+@pytest.fixture(scope="module")
+def invented_sites(tmp_path_factory) -> dict[str, Path]:
+    """The site of the bundled facts with the invented articles, in English and in Russian (installed command)."""
+    from conftest import ARTICLES, BUNDLED_FACTS, with_articles
+
+    facts = with_articles(tmp_path_factory.mktemp("invented") / "facts", BUNDLED_FACTS,
+                          ["inland-waters", "ridge-pact", "coastal-forum"])
+    out = {}
+    for lang in ("en", "ru"):
+        out[lang] = tmp_path_factory.mktemp(f"site-{lang}") / "site"
+        proc = run_cli("site", "-o", str(out[lang]), "--facts", str(facts), "--lang", lang)
+        assert proc.returncode == 0, proc.stderr
+    assert ARTICLES.is_dir()
+    return out
+
+
+def test_marks_come_from_the_graph_not_from_the_words_of_a_line(invented_sites):
+    en = invented_sites["en"]
+    # a chair's term is stated; the meetings listed under it are derived, the scheduled one among them
+    # does not make the term planned
+    term = [(m, t) for m, t in line_texts((en / "timeline-inland-waters-council-meetings.html").read_text("utf-8"))
+            if "meetings in this term" in t]
+    assert term and all(m == "stated" for m, _ in term), term
+    assert all("derived: meetings in this term, from the term's dates" in t for _, t in term), term
+    # the handover dated "On 6 January" without a year is the curator's inference, with its reason
+    handover = [(m, t) for m, t in line_texts((en / "entity-mira-stenholt.html").read_text("utf-8")) if "handed over" in t]
+    assert handover == [(handover[0][0], handover[0][1])] and handover[0][0] == "inferred", handover
+    assert "gives the day without a year" in handover[0][1]
+    # a meeting to be held is planned; its series' other meetings are stated
+    meetings = {found.group(1): m for m, t in line_texts((en / "timeline-ridge-pact-sessions.html").read_text("utf-8"))
+                if (found := re.search(r"(1[45]th Session of the Ridge Pact Customs Council) \(", t))}
+    assert meetings == {"14th Session of the Ridge Pact Customs Council": "stated",
+                        "15th Session of the Ridge Pact Customs Council": "planned"}, meetings
+    # a chain of part-of links above the first is derived by following them
+    chain = [(m, t) for m, t in line_texts((en / "entity-rilo-cis.html").read_text("utf-8")) if " → " in t]
+    assert chain and all("derived: up the part-of links" in t for _, t in chain), chain
+
+
+ENGLISH_SCAFFOLDING = ("dates:", "founded ", "attested ", "term of ", "handed over to", "meetings in this term",
+                       "chaired by", "not stated", "status:", "No. ", "elected by", "nominated by", "succeeded",
+                       "derived:", "inferred:", "the speaker's words", "dates unknown", "platform:", "until ")
+
+
+def test_the_russian_site_gives_every_line_in_russian(invented_sites):
+    ru = invented_sites["ru"]
+    pages = sorted(ru.glob("entity-*.html")) + sorted(ru.glob("timeline-*.html"))
+    english = {}
+    for page in pages:
+        for _, text in line_texts(page.read_text("utf-8")):
+            found = [w for w in ENGLISH_SCAFFOLDING if w in text]
+            if found:
+                english[page.name] = (found, text)
+    assert not english, english
+    stenholt = dict((t, m) for m, t in line_texts((ru / "entity-mira-stenholt.html").read_text("utf-8")))
+    assert any("срок 4 года" in t and "предшественник: Aldo Ferrin" in t for t in stenholt), stenholt
+    assert any(m == "inferred" and "передаёт полномочия" in t for t, m in stenholt.items()), stenholt
+    assert "предположено" in (ru / "entity-mira-stenholt.html").read_text("utf-8")
+
+
+def test_the_russian_site_has_a_word_for_every_phrase_it_prints(tmp_path):
+    """Every phrase the cards, timelines, networks and pages look up has its Russian form (words.MISSING)."""
+    from conftest import ARTICLES, BUNDLED_FACTS, with_articles
+    from graph_builder.answering import words
+    from graph_builder.answering.site import write_site
+    from graph_builder.pipeline import open_facts
+
+    facts = with_articles(tmp_path / "facts", BUNDLED_FACTS,
+                          sorted(p.name for p in ARTICLES.iterdir() if (p / "sources").is_dir()))
+    graph = open_facts(facts)[1].merged_graph()
+    words.MISSING.clear()
+    write_site(graph, tmp_path / "site", lang="ru")
+    assert not words.MISSING, sorted(words.MISSING)

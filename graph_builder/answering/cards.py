@@ -10,14 +10,14 @@ publication date) and, on request, the quoted sentence.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, Sequence, TypedDict
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph_builder import iris
+from graph_builder.answering.words import duration_words, say, term, word
 from graph_builder.building.build import statement_iri
 from graph_builder.iris import local_name
 from graph_builder.loading.dates import PartialDate, parse_date
@@ -67,8 +67,19 @@ class Line:
     status: str | None = None
     reason: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
-    basis: str | None = None  # "derived: <rule>" or "inferred: <reason>"; None when stated
+    basis: str | None = None  # "derived: <rule>" or "inferred: <reason>" (in the card's words); None when stated
+    basis_kind: str | None = None  # "derived" or "inferred" (ckg:Derived, ckg:Inferred), whatever the words
     attested: str | None = None  # the first date a source saw it, for a holding with no term recorded
+    modality: str | None = None  # "planned", "cancelled", ...: the line's fact is not stated as done
+    derived_part: str | None = None  # a part of the line computed by a rule (its words), the rest stated
+    seen: list[str] = field(default_factory=list)  # every date a source saw it (ckg:attestedAt)
+
+
+class Basis(TypedDict):
+    """A line's ``basis`` and ``basis_kind`` (see :class:`Line`)."""
+
+    basis: str | None
+    basis_kind: str | None
 
 
 @dataclass
@@ -89,10 +100,20 @@ class Card:
 class _Reader:
     """Graph access shared by cards and timelines."""
 
-    def __init__(self, graph: Graph, lang: str = "en"):
+    def __init__(self, graph: Graph, lang: str = "en", words: str = "en"):
         self.g = graph
-        self.lang = lang
+        self.lang = lang  # of the labels
+        self.words = words  # of the lines' own words
         self._sources: dict[Node, Evidence] = {}
+
+    def say(self, template: str, **values: str) -> str:
+        return say(self.words, template, **values)
+
+    def word(self, text: str) -> str:
+        return word(text, self.words)
+
+    def span(self, start: str | None, end: str | None) -> str:
+        return _span(start, end) if start or end else self.word("dates unknown")
 
     def label(self, node: Node | None) -> str:
         if node is None:
@@ -121,14 +142,23 @@ class _Reader:
             return None
         if (node, CKG.basis, CKG.Derived) in self.g:
             rule = self.g.value(node, CKG.derivedBy)
-            return "derived: " + (RULE_WORDS.get(rule, local_name(rule)) if isinstance(rule, URIRef) else "by a rule")
+            known = RULE_WORDS.get(rule) if isinstance(rule, URIRef) else None
+            return self.say("derived: {rule}", rule=self.word(known) if known else
+                            local_name(rule) if isinstance(rule, URIRef) else self.word("by a rule"))
         reason = self.g.value(node, CKG.inferenceReason)
         if (node, CKG.basis, CKG.Inferred) in self.g:
-            return "inferred" + (f": {reason}" if reason is not None else "")
+            return self.say("inferred: {reason}", reason=str(reason)) if reason is not None else self.word("inferred")
         return None
 
-    def fact_basis(self, s: Node, p: Node, o: Node | None) -> str | None:
-        return None if o is None else self.basis(statement_iri(s, p, o))
+    def basis_of(self, node: Node | None) -> Basis:
+        """A line's ``basis`` and ``basis_kind`` for a node (``Line(..., **r.basis_of(node))``)."""
+        kind = None if node is None else "derived" if (node, CKG.basis, CKG.Derived) in self.g else \
+            "inferred" if (node, CKG.basis, CKG.Inferred) in self.g else None
+        return {"basis": self.basis(node) if kind else None, "basis_kind": kind}
+
+    def fact_basis(self, s: Node, p: Node, o: Node | None) -> Basis:
+        """:meth:`basis_of` the statement of a fact triple."""
+        return self.basis_of(None if o is None else statement_iri(s, p, o))
 
     def evidence_of(self, node: Node) -> list[Evidence]:
         if (node, CKG.basis, CKG.Derived) in self.g:  # the sources of what it was derived from
@@ -228,36 +258,36 @@ def membership_lines(r: _Reader, node: Node, *, as_member: bool, at: PartialDate
         else:
             text = f"{r.label(other)}: {role_label}"
         detail = []
-        if start or end:
-            detail.append(_span(start, end))
-        elif not attested:
-            detail.append("dates unknown")
+        if start or end or not attested:
+            detail.append(r.span(start, end))
         if attested:
-            detail.append("attested " + ", ".join(attested))
+            detail.append(r.say("attested {dates}", dates=", ".join(attested)))
         behalf = r.g.value(m, CKG.onBehalfOf)
         if behalf is not None:
-            detail.append(f"on behalf of {r.label(behalf)}")
+            detail.append(r.say("on behalf of {who}", who=r.label(behalf)))
         gen = r.g.value(m, PROV.wasGeneratedBy)
         if gen is not None:
             where = r.g.value(gen, SCHEMA.superEvent)
             when = r.g.value(gen, SCHEMA.startDate)
             how = "re-elected" if (gen, RDF.type, CKG.ReElection) in r.g else "appointed" if (gen, RDF.type, CKG.Appointment) in r.g else "elected"
-            detail.append(how + (f" at {r.label(where)}" if where is not None else "") + (f" in {when}" if when is not None else ""))
+            detail.append(" ".join([r.word(how)] + ([r.say("at {where}", where=r.label(where))] if where is not None else [])
+                                   + ([r.say("in {when}", when=str(when))] if when is not None else [])))
         term = r.g.value(r.g.value(m, ORG.memberDuring), TIME.hasXSDDuration)
         if term is not None:
-            detail.append(f"term of {duration_words(str(term))}")
+            detail.append(r.say("term of {length}", length=duration_words(str(term), r.words)))
         derived_end = r.g.value(m, CKG.derivedEnd)
         if derived_end is not None:
-            detail.append(f"until {r.instant(derived_end)} ({r.basis(derived_end)}, not stated)")
+            detail.append(r.say("until {date} ({basis}, not stated)", date=str(r.instant(derived_end)),
+                                basis=str(r.basis(derived_end))))
         for nxt in r.g.objects(m, CKG.succeededBy):
-            detail.append(f"succeeded by {r.label(r.g.value(nxt, ORG.member))}")
+            detail.append(r.say("succeeded by {who}", who=r.label(r.g.value(nxt, ORG.member))))
         for prev in r.g.subjects(CKG.succeededBy, m):
-            detail.append(f"succeeded {r.label(r.g.value(prev, ORG.member))}")
+            detail.append(r.say("succeeded {who}", who=r.label(r.g.value(prev, ORG.member))))
         out.append(Line("Memberships and posts" if as_member else "Members and post holders",
                         text + (f" ({'; '.join(sorted(set(detail), key=detail.index))})" if detail else ""),
                         key_of(other) if other is not None else None,
-                        start, end, status, reason, r.evidence_of(m), basis=r.basis(m),
-                        attested=attested[0] if attested and not (start or end) else None))
+                        start, end, status, reason, r.evidence_of(m), **r.basis_of(m),
+                        attested=attested[0] if attested and not (start or end) else None, seen=attested))
     return out
 
 
@@ -278,26 +308,15 @@ def _chain_up(r: _Reader, node: Node) -> list[list[Node]]:
     return paths
 
 
-_FREQUENCY_WORDS = {"P1Y": "annually"}  # schema:repeatFrequency (xsd:duration) in words
+_FREQUENCY_WORDS = {"P1Y": "held annually"}  # schema:repeatFrequency (xsd:duration) in words
 RULE_WORDS = {CKG.ChairDuringTerm: "within the chair's term", CKG.EndFromTerm: "end of the fixed term",
               CKG.EndWhenSuccessorTookOffice: "when the successor took office"}
 
 
-def duration_words(text: str) -> str:
-    """``P4Y`` -> "4 years", ``P2Y6M`` -> "2 years 6 months" (a term's length as written)."""
-    found = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?", text)
-    if not found:
-        return text
-    parts = []
-    for n, unit in ((found.group(1), "year"), (found.group(2), "month")):
-        if n:
-            parts.append(f"{int(n)} {unit}{'s' if int(n) != 1 else ''}")
-    return " ".join(parts) or text
-
-
-def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
-    """The card of one entity."""
-    r = _Reader(graph, lang)
+def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en",
+                words: str = "en") -> Card:
+    """The card of one entity: names in ``lang`` (where the graph has them), its own words in ``words``."""
+    r = _Reader(graph, lang, words)
     g = graph
     lines: list[Line] = []
     names = []
@@ -308,41 +327,45 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
 
     def fact(section: str, p: URIRef, o: Node, text: str, target: Node | None = None) -> None:
         lines.append(Line(section, text, key_of(target) if target is not None else None,
-                          evidence=r.fact_evidence(node, p, o), basis=r.fact_basis(node, p, o)))
+                          evidence=r.fact_evidence(node, p, o), **r.fact_basis(node, p, o)))
 
     for o in g.objects(node, SCHEMA.description):
         fact("About", SCHEMA.description, o, str(o))
     for o in g.objects(node, SCHEMA.foundingDate):
-        fact("About", SCHEMA.foundingDate, o, f"founded {o}")
+        fact("About", SCHEMA.foundingDate, o, r.say("founded {date}", date=str(o)))
     for schedule in sorted(g.objects(node, SCHEMA.eventSchedule), key=str):
         every = str(g.value(schedule, SCHEMA.repeatFrequency))
-        fact("About", SCHEMA.eventSchedule, schedule, "held " + _FREQUENCY_WORDS.get(every, f"every {every}"))
+        fact("About", SCHEMA.eventSchedule, schedule,
+             r.word(_FREQUENCY_WORDS[every]) if every in _FREQUENCY_WORDS else r.say("held every {every}", every=every))
     if (node, RDF.type, SCHEMA.Event) not in g:  # an event's counts are under its participants
         for count in sorted(g.subjects(CKG.countOf, node), key=str):
             relation = "members" if (count, CKG.countedRelation, ORG.hasMember) in g else "attendees"
-            lines.append(Line("About", f"stated count of {relation}: {r.label(count)}", evidence=r.evidence_of(count)))
+            lines.append(Line("About", r.say(f"stated count of {relation}: {{count}}", count=r.label(count)),
+                              evidence=r.evidence_of(count)))
     for o in sorted(g.objects(node, SCHEMA.areaServed), key=str):
-        lines.append(Line("About", f"serves {r.label(o)}", key_of(o)))
+        lines.append(Line("About", r.say("serves {place}", place=r.label(o)), key_of(o)))
     for path in _chain_up(r, node):
         first = path[0]
         text = " → ".join(r.label(p) for p in path)
+        chain_basis = r.say("derived: {rule}", rule=r.word("up the part-of links")) if len(path) > 1 else None
         lines.append(Line("Part of (up to the top)", text, key_of(first),
-                          evidence=r.fact_evidence(node, ORG.subOrganizationOf, first)))
-    for p, section, verb in ((ORG.reportsTo, "Reports to", ""), (CKG.administrativelySupportedBy, "Reports to", "administrative support: "),
-                             (SCHEMA.location, "Place", ""), (SCHEMA.provider, "Run by", ""), (CKG.linkedTo, "Linked to", ""),
-                             (CKG.seriesOf, "About", "the meetings of "), (CKG.adoptedBy, "Programmes and plans", "adopted by "),
-                             (CKG.adoptionDate, "Programmes and plans", "adopted "), (CKG.implements, "Programmes and plans", "implements ")):
+                          evidence=r.fact_evidence(node, ORG.subOrganizationOf, first), derived_part=chain_basis))
+    for p, section, template in ((ORG.reportsTo, "Reports to", "{x}"), (CKG.administrativelySupportedBy, "Reports to", "administrative support: {body}"),
+                                 (SCHEMA.location, "Place", "{x}"), (SCHEMA.provider, "Run by", "{x}"), (CKG.linkedTo, "Linked to", "{x}"),
+                                 (CKG.seriesOf, "About", "the meetings of {body}"), (CKG.adoptedBy, "Programmes and plans", "adopted by {body}"),
+                                 (CKG.adoptionDate, "Programmes and plans", "adopted {date}"), (CKG.implements, "Programmes and plans", "implements {programme}")):
         for o in sorted(g.objects(node, p), key=str):
             if p == SCHEMA.location and (o, RDF.type, SCHEMA.VirtualLocation) in g:
-                fact("Place", p, o, "online", o)
+                fact("Place", p, o, r.word("online"), o)
                 continue
             country = g.value(o, SCHEMA.containedInPlace) if p == SCHEMA.location else None
-            fact(section, p, o, verb + r.label(o) + (f", {r.label(country)}" if country is not None else ""), o)
+            name = r.label(o) if country is None else r.say("{place}, {country}", place=r.label(o), country=r.label(country))
+            fact(section, p, o, name if template == "{x}" else r.say(template, **{template[template.index("{") + 1:-1]: name}), o)
     lines += _programme_lines(r, node)
     if (node, RDF.type, SCHEMA.EventSeries) in g:
         lines += _edition_lines(r, node)
     for series in sorted(g.subjects(CKG.seriesOf, node), key=str):
-        lines.append(Line("About", f"its meetings: {r.label(series)}", key_of(series),
+        lines.append(Line("About", r.say("its meetings: {series}", series=r.label(series)), key_of(series),
                           evidence=r.fact_evidence(series, CKG.seriesOf, node)))
     for programme in sorted(g.objects(node, CKG.implements), key=str):
         lines.append(_implementation_line(r, node, programme, "Programmes and plans"))
@@ -365,25 +388,25 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
         for link, section in ((PROV.qualifiedAssociation, "Roles at meetings"), (CKG.plannedAssociation, PLANNED)):
             for event in g.subjects(link, assoc):
                 start, end = r.event_dates(event)
-                lines.append(Line(section, f"{r.label(role)}{_planned(g, assoc)} of {r.label(event)} "
-                                           f"({_span(start, end)})", key_of(event), start, end,
-                                  evidence=r.evidence_of(assoc)))
+                lines.append(Line(section, r.say("{role} of {event} ({span})", role=r.label(role) + _planned(r, assoc),
+                                                 event=r.label(event), span=r.span(start, end)), key_of(event), start, end,
+                                  evidence=r.evidence_of(assoc), modality=_modality(g, assoc) or ("planned" if section == PLANNED else None)))
     for event in sorted(g.subjects(SCHEMA.attendee, node), key=lambda n: r.label(n)):
         start, end = r.event_dates(event)
-        lines.append(Line("Attended", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
+        lines.append(Line("Attended", f"{r.label(event)} ({r.span(start, end)})", key_of(event), start, end,
                           evidence=r.fact_evidence(event, SCHEMA.attendee, node)))
     for event in sorted(g.subjects(SCHEMA.organizer, node), key=lambda n: r.label(n)):
         if (event, RDF.type, SCHEMA.EventSeries) in g:
             continue  # a body's series of meetings: "About: its meetings"
         start, end = r.event_dates(event)
-        lines.append(Line("Organized", f"{r.label(event)} ({_span(start, end)})", key_of(event), start, end,
+        lines.append(Line("Organized", f"{r.label(event)} ({r.span(start, end)})", key_of(event), start, end,
                           evidence=r.fact_evidence(event, SCHEMA.organizer, node)))
     for election in sorted(g.subjects(CKG.candidate, node), key=str):
         meeting = g.value(election, SCHEMA.superEvent)
         when = g.value(election, SCHEMA.startDate)
-        extra = (f" at {r.label(meeting)}" if meeting is not None else "") + (f" ({when})" if when is not None else "")
-        extra += "".join(f"; nominated by {r.label(n)}" for n in sorted(g.objects(election, CKG.nominatedBy), key=str))
-        extra += "".join(f"; elected by {r.label(b)}" for b in g.objects(election, CKG.electedBy))
+        extra = (" " + r.say("at {where}", where=r.label(meeting)) if meeting is not None else "") + (f" ({when})" if when is not None else "")
+        extra += "".join("; " + r.say("nominated by {who}", who=r.label(n)) for n in sorted(g.objects(election, CKG.nominatedBy), key=str))
+        extra += "".join("; " + r.say("elected by {who}", who=r.label(b)) for b in g.objects(election, CKG.electedBy))
         lines.append(Line("Elections", r.label(election) + extra, key_of(election),
                           str(when) if when is not None else None, evidence=r.evidence_of(election)))
     for event in sorted(g.subjects(SCHEMA.about, node), key=lambda n: r.label(n)):
@@ -394,7 +417,8 @@ def entity_card(graph: Graph, node: URIRef, *, at: PartialDate | None = None, la
     for outcome in sorted(g.subjects(CKG.outcomeObject, node), key=str):
         of = g.value(outcome, CKG.outcomeOf)
         action = g.value(outcome, CKG.action)
-        lines.append(Line("Outcome of", f"{action} at {r.label(of)}", key_of(of), evidence=r.evidence_of(outcome)))
+        lines.append(Line("Outcome of", r.say("{action} at {event}", action=term("action", str(action), r.words), event=r.label(of)),
+                          key_of(of), evidence=r.evidence_of(outcome)))
     types = r.types(node)
     return Card(key_of(node), r.label(node), types, names, lines, str(at) if at else None)
 
@@ -411,11 +435,11 @@ def _edition_lines(r: _Reader, series: Node) -> list[Line]:
     for e in sorted(editions, key=lambda n: (int(str(g.value(n, SCHEMA.position) or 0)), str(n))):
         start, end = r.event_dates(e)
         pos = g.value(e, SCHEMA.position)
-        status = "; ".join(modality_word(m) for m in g.objects(e, CKG.modality))
-        text = (f"No. {pos}: " if pos is not None else "") + f"{r.label(e)} ({_span(start, end)}" + \
+        status = "; ".join(modality_word(m, r.words) for m in g.objects(e, CKG.modality))
+        text = (r.say("No. {number}", number=str(pos)) + ": " if pos is not None else "") + f"{r.label(e)} ({r.span(start, end)}" + \
             (f"; {status}" if status else "") + ")"
         out.append(Line("Editions and meetings", text, key_of(e), start, end,
-                        evidence=r.fact_evidence(e, SCHEMA.superEvent, series)))
+                        evidence=r.fact_evidence(e, SCHEMA.superEvent, series), modality=_modality(g, e)))
     return out
 
 
@@ -426,11 +450,12 @@ def _programme_lines(r: _Reader, p: Node) -> list[Line]:
     for period in g.objects(p, CKG.period):
         start = r.instant(g.value(period, TIME.hasBeginning))
         end = r.instant(g.value(period, TIME.hasEnd))
-        out.append(Line("Programmes and plans", f"period: {_span(start, end)}", None, start, end,
+        out.append(Line("Programmes and plans", r.say("period: {span}", span=r.span(start, end)), None, start, end,
                         evidence=r.fact_evidence(p, CKG.period, period)))
     for modality in g.objects(p, CKG.modality):
-        out.append(Line("Programmes and plans", f"status: {modality_word(modality)} (not stated as in force)",
-                        evidence=r.fact_evidence(p, CKG.modality, modality)))
+        out.append(Line("Programmes and plans", r.say("status: {status} (not stated as in force)",
+                                                      status=modality_word(modality, r.words)),
+                        evidence=r.fact_evidence(p, CKG.modality, modality), modality=modality_word(modality)))
     for body in sorted(g.subjects(CKG.implements, p), key=str):
         out.append(_implementation_line(r, body, p, "Programmes and plans", of_programme=True))
     return out
@@ -440,10 +465,11 @@ def _implementation_line(r: _Reader, body: Node, programme: Node, section: str, 
     """"implemented by X (attested 2024-11-20)": a body carries out a programme as of its source's date."""
     evidence = r.fact_evidence(body, CKG.implements, programme)
     attested = sorted({e.published for e in evidence if e.published})
-    when = f" (attested {', '.join(attested)})" if attested else ""
-    text = f"implemented by {r.label(body)}{when}" if of_programme else f"implements {r.label(programme)}{when}"
+    when = " (" + r.say("attested {dates}", dates=", ".join(attested)) + ")" if attested else ""
+    text = (r.say("implemented by {body}", body=r.label(body)) if of_programme
+            else r.say("implements {programme}", programme=r.label(programme))) + when
     return Line(section, text, key_of(programme if not of_programme else body), evidence=evidence,
-                basis=r.fact_basis(body, CKG.implements, programme))
+                **r.fact_basis(body, CKG.implements, programme))
 
 
 def _handover_line(r: _Reader, h: Node) -> Line:
@@ -452,36 +478,43 @@ def _handover_line(r: _Reader, h: Node) -> Line:
     role, body = g.value(in_m, ORG.role), g.value(in_m, ORG.organization)
     when = g.value(h, SCHEMA.startDate)
     where = g.value(h, SCHEMA.location)
-    detail = "; ".join(x for x in (str(when) if when is not None else "date unknown",
+    detail = "; ".join(x for x in (str(when) if when is not None else r.word("date unknown"),
                                    r.label(where) if where is not None else "") if x)
-    text = (f"{r.label(role)}, {r.label(body)}: {r.label(g.value(out_m, ORG.member))} handed over to "
-            f"{r.label(g.value(in_m, ORG.member))} ({detail})")
+    text = r.say("{role}, {body}: {outgoing} handed over to {incoming} ({detail})", role=r.label(role), body=r.label(body),
+                 outgoing=r.label(g.value(out_m, ORG.member)), incoming=r.label(g.value(in_m, ORG.member)), detail=detail)
     return Line("Handovers", text, key_of(h), str(when) if when is not None else None,
-                str(when) if when is not None else None, evidence=r.evidence_of(h), basis=r.basis(h))
+                str(when) if when is not None else None, evidence=r.evidence_of(h), **r.basis_of(h))
 
 
 def _said_line(r: _Reader, said: Node) -> Line:
     g = r.g
     verb = str(g.value(said, CKG.speechVerb) or "said").replace("-", " ")
     at = g.value(said, SCHEMA.recordedAt)
-    where = f" (at {r.label(at)})" if at is not None else ""
-    text = f"{r.label(g.value(said, SCHEMA.creator))} {verb}: “{g.value(said, SCHEMA.text)}”{where} — the speaker's words, not a fact of the graph"
-    return Line("Said", text, key_of(said), evidence=r.evidence_of(said), basis=r.basis(said))
+    where = " (" + r.say("at {where}", where=r.label(at)) + ")" if at is not None else ""
+    text = r.say("{speaker} {verb}: “{text}”{where} — the speaker's words, not a fact of the graph",
+                 speaker=r.label(g.value(said, SCHEMA.creator)), verb=term("verb", verb, r.words),
+                 text=str(g.value(said, SCHEMA.text)), where=where)
+    return Line("Said", text, key_of(said), evidence=r.evidence_of(said), **r.basis_of(said))
 
 
-def modality_word(modality: Node) -> str:
+def modality_word(modality: Node, lang: str = "en") -> str:
     """"planned", "cancelled", ...: a ckg:Modality as a word (the queries' status column says the same)."""
-    return local_name(modality).lower()
+    return word(local_name(modality).lower(), lang)
 
 
-def _planned(g: Graph, assoc: Node) -> str:
+def _modality(g: Graph, node: Node) -> str | None:
+    """The modalities of an event or a role ("planned", "cancelled; postponed"), None for one stated as done."""
+    return "; ".join(sorted(modality_word(m) for m in g.objects(node, CKG.modality))) or None
+
+
+def _planned(r: _Reader, assoc: Node) -> str:
     """" (planned)" for a role only planned, invited, announced or cancelled; "" for a role played."""
-    return "".join(f" ({modality_word(m)})" for m in g.objects(assoc, CKG.modality))
+    return "".join(f" ({modality_word(m, r.words)})" for m in r.g.objects(assoc, CKG.modality))
 
 
-def _mode_word(mode: Node) -> str:
+def _mode_word(mode: Node, lang: str) -> str:
     """schema:OnlineEventAttendanceMode -> "online"."""
-    return local_name(mode).replace("EventAttendanceMode", "").lower()
+    return word(local_name(mode).replace("EventAttendanceMode", "").lower(), lang)
 
 
 def _event_lines(r: _Reader, e: Node) -> list[Line]:
@@ -489,63 +522,68 @@ def _event_lines(r: _Reader, e: Node) -> list[Line]:
     out: list[Line] = []
     for series in g.objects(e, SCHEMA.superEvent):
         pos = g.value(e, SCHEMA.position)
-        text = (f"No. {pos} of " if pos is not None else "part of ") + r.label(series)
+        text = (r.say("No. {number} of {series}", number=str(pos), series=r.label(series)) if pos is not None
+                else r.say("part of {series}", series=r.label(series)))
         out.append(Line("Event", text, key_of(series), evidence=r.fact_evidence(e, SCHEMA.superEvent, series)))
     start, end = r.event_dates(e)
     if start or end:
         ev = r.fact_evidence(e, SCHEMA.startDate, g.value(e, SCHEMA.startDate)) if start else []
-        out.append(Line("Event", "dates: " + _span(start, end), None, start, end, evidence=ev))
+        out.append(Line("Event", r.say("dates: {span}", span=_span(start, end)), None, start, end, evidence=ev))
     else:
-        out.append(Line("Event", "dates: unknown (no source gives them)"))
+        out.append(Line("Event", r.word("dates: unknown (no source gives them)")))
     for mode in g.objects(e, SCHEMA.eventAttendanceMode):
-        out.append(Line("Event", "format: " + _mode_word(mode),
+        out.append(Line("Event", r.say("format: {mode}", mode=_mode_word(mode, r.words)),
                         evidence=r.fact_evidence(e, SCHEMA.eventAttendanceMode, mode)))
     for phase in sorted(g.subjects(SCHEMA.superEvent, e), key=lambda n: (r.event_dates(n)[0] or "", str(n))):
         if (phase, RDF.type, CKG.Phase) not in g:
             continue
         start, end = r.event_dates(phase)
-        modes = [_mode_word(m) for m in g.objects(phase, SCHEMA.eventAttendanceMode)]
-        out.append(Line("Phases", f"{r.label(phase)} ({'; '.join([_span(start, end)] + modes)})", key_of(phase),
+        modes = [_mode_word(m, r.words) for m in g.objects(phase, SCHEMA.eventAttendanceMode)]
+        out.append(Line("Phases", f"{r.label(phase)} ({'; '.join([r.span(start, end)] + modes)})", key_of(phase),
                         start, end, evidence=r.fact_evidence(phase, SCHEMA.superEvent, e)))
     for modality in g.objects(e, CKG.modality):
-        out.append(Line("Event", f"status: {modality_word(modality)} (not stated as having taken place)",
-                        evidence=r.fact_evidence(e, CKG.modality, modality)))
+        out.append(Line("Event", r.say("status: {status} (not stated as having taken place)",
+                                       status=modality_word(modality, r.words)),
+                        evidence=r.fact_evidence(e, CKG.modality, modality), modality=modality_word(modality)))
     for platform in g.objects(e, CKG.platform):
-        out.append(Line("Event", f"platform: {r.label(platform)}", key_of(platform),
+        out.append(Line("Event", r.say("platform: {platform}", platform=r.label(platform)), key_of(platform),
                         evidence=r.fact_evidence(e, CKG.platform, platform)))
     for topic in sorted(g.objects(e, SCHEMA.about), key=lambda n: r.label(n)):
         out.append(Line("Discussed", r.label(topic), key_of(topic), evidence=r.fact_evidence(e, SCHEMA.about, topic)))
     for assoc in sorted(g.objects(e, CKG.derivedAssociation), key=str):
         agent = g.value(assoc, PROV.agent)
         out.append(Line(DERIVED_ROLES, f"{r.label(g.value(assoc, PROV.hadRole))}: {r.label(agent)}", key_of(agent),
-                        evidence=r.evidence_of(assoc), basis=r.basis(assoc)))
+                        evidence=r.evidence_of(assoc), **r.basis_of(assoc)))
     for link, section in ((PROV.qualifiedAssociation, "Roles"), (CKG.plannedAssociation, PLANNED)):
         for assoc in sorted(g.objects(e, link), key=str):
             agent = g.value(assoc, PROV.agent)
             role = g.value(assoc, PROV.hadRole)
-            out.append(Line(section, f"{r.label(role)}{_planned(g, assoc)}: {r.label(agent)}", key_of(agent),
-                            evidence=r.evidence_of(assoc)))
+            out.append(Line(section, f"{r.label(role)}{_planned(r, assoc)}: {r.label(agent)}", key_of(agent),
+                            evidence=r.evidence_of(assoc), modality=_modality(g, assoc) or ("planned" if section == PLANNED else None)))
     for who in sorted(g.objects(e, SCHEMA.attendee), key=lambda n: r.label(n)):
         out.append(Line("Participants", r.label(who), key_of(who), evidence=r.fact_evidence(e, SCHEMA.attendee, who)))
     for count in sorted(g.subjects(CKG.countOf, e), key=str):
-        out.append(Line("Participants", f"stated: {r.label(count)}", evidence=r.evidence_of(count)))
+        out.append(Line("Participants", r.say("stated: {count}", count=r.label(count)), evidence=r.evidence_of(count)))
     for q in sorted(g.objects(e, CKG.hasQuantity), key=str):
         amount = g.value(q, SCHEMA.value)
         low, high = g.value(q, SCHEMA.minValue), g.value(q, SCHEMA.maxValue)
         unit = g.value(q, SCHEMA.unitCode)
         if amount is not None:
-            how = f"exactly {amount}"
+            how = r.say("exactly {n}", n=str(amount))
         else:
-            how = " and ".join(x for x in (f"over {low}" if low is not None else "", f"up to {high}" if high is not None else "") if x)
+            how = f" {r.word('and')} ".join(x for x in (r.say("over {n}", n=str(low)) if low is not None else "",
+                                                       r.say("up to {n}", n=str(high)) if high is not None else "") if x)
         out.append(Line("Quantities", f"{r.label(q)}: {how} {unit}", key_of(q), evidence=r.evidence_of(q)))
     for outcome in sorted(g.subjects(CKG.outcomeOf, e), key=str):
         obj = g.value(outcome, CKG.outcomeObject)
-        out.append(Line("Outcomes", f"{g.value(outcome, CKG.action)}: {r.label(obj)}", key_of(obj), evidence=r.evidence_of(outcome)))
+        out.append(Line("Outcomes", f"{term('action', str(g.value(outcome, CKG.action)), r.words)}: {r.label(obj)}", key_of(obj),
+                        evidence=r.evidence_of(outcome)))
     for sub in sorted(g.objects(e, SCHEMA.subEvent), key=str):
         if (sub, RDF.type, CKG.Election) in g or (sub, RDF.type, CKG.Appointment) in g or (sub, RDF.type, CKG.CandidacyAgreement) in g:
             out.append(Line("Outcomes", r.label(sub), key_of(sub), evidence=r.evidence_of(sub)))
     for prev in g.objects(e, CKG.immediatelyFollows):
-        out.append(Line("Event", f"immediately after {r.label(prev)}", key_of(prev), evidence=r.fact_evidence(e, CKG.immediatelyFollows, prev)))
+        out.append(Line("Event", r.say("immediately after {event}", event=r.label(prev)), key_of(prev),
+                        evidence=r.fact_evidence(e, CKG.immediatelyFollows, prev)))
     return out
 
 
@@ -583,9 +621,9 @@ def _as_of_events(lines: list[Line], at: PartialDate | None) -> list[Line]:
     return out
 
 
-def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en") -> Card:
-    """The chronological story of a person, a body or a meeting series."""
-    r = _Reader(graph, lang)
+def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang: str = "en", words: str = "en") -> Card:
+    """The chronological story of a person, a body or a meeting series (names in ``lang``, its words in ``words``)."""
+    r = _Reader(graph, lang, words)
     g = graph
     lines: list[Line] = []
     if (node, RDF.type, FOAF.Person) in g:
@@ -595,13 +633,14 @@ def timeline(graph: Graph, node: URIRef, *, at: PartialDate | None = None, lang:
         for assoc in g.subjects(PROV.agent, node):
             for event in g.subjects(PROV.qualifiedAssociation, assoc):
                 start, end = r.event_dates(event)
-                lines.append(Line("Meeting roles", f"{r.label(g.value(assoc, PROV.hadRole))} of {r.label(event)}",
+                lines.append(Line("Meeting roles", r.say("{role} of {event}", role=r.label(g.value(assoc, PROV.hadRole)),
+                                                         event=r.label(event)),
                                   key_of(event), start, end, evidence=r.evidence_of(assoc)))
         for election in g.subjects(CKG.candidate, node):
             meeting = g.value(election, SCHEMA.superEvent)
             when = g.value(election, SCHEMA.startDate)
             start, end = (str(when), str(when)) if when is not None else r.event_dates(meeting) if meeting is not None else (None, None)
-            lines.append(Line("Elections", r.label(election) + (f" at {r.label(meeting)}" if meeting is not None else ""),
+            lines.append(Line("Elections", r.label(election) + (" " + r.say("at {where}", where=r.label(meeting)) if meeting is not None else ""),
                               key_of(election), start, end, evidence=r.evidence_of(election)))
     else:
         lines += _body_timeline(r, node, at)
@@ -625,8 +664,9 @@ def _numbering_gaps(r: _Reader, node: Node) -> list[str]:
         if not missing:
             continue
         what = "edition" if (series, RDF.type, CKG.OperationSeries) in r.g else "meeting"
-        notes.append(f"{r.label(series)}: no {what} numbered {number_ranges(missing)} is recorded "
-                     f"(the graph knows {', '.join(str(n) for n in sorted(numbers))})")
+        notes.append(r.say(f"{{series}}: no {what} numbered {{missing}} is recorded (the graph knows {{known}})",
+                           series=r.label(series), missing=number_ranges(missing),
+                           known=", ".join(str(n) for n in sorted(numbers))))
     return notes
 
 
@@ -677,8 +717,9 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
             under = [mt for mt in meetings if (line.start or line.end) and _within(*r.event_dates(mt), line.start, line.end)
                      and not _later(r.event_dates(mt)[0], at)]
             if under:
-                line.text += "; meetings in this term: " + ", ".join(
-                    r.label(mt) + "".join(f" ({modality_word(m)})" for m in g.objects(mt, CKG.modality)) for mt in under)
+                line.text += "; " + r.say("meetings in this term: {meetings}", meetings=", ".join(
+                    r.label(mt) + "".join(f" ({modality_word(m, r.words)})" for m in g.objects(mt, CKG.modality)) for mt in under))
+                line.derived_part = r.say("derived: {rule}", rule=r.word("meetings in this term, from the term's dates"))
         else:
             line.section = "Members and post holders"
         lines.append(line)
@@ -686,21 +727,24 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
         start, end = r.event_dates(mt)
         chairs = [r.label(g.value(a, PROV.agent)) for a in g.objects(mt, PROV.qualifiedAssociation)
                   if g.value(a, PROV.hadRole) == ID["role/chair"]]
-        chairs += [f"{r.label(g.value(a, PROV.agent))} ({r.basis(a)})" for a in g.objects(mt, CKG.derivedAssociation)
-                   if g.value(a, PROV.hadRole) == ID["role/chair"]]
-        place = [("online" if (p, RDF.type, SCHEMA.VirtualLocation) in g else r.label(p)) for p in g.objects(mt, SCHEMA.location)]
+        derived_chairs = [f"{r.label(g.value(a, PROV.agent))} ({r.basis(a)})" for a in g.objects(mt, CKG.derivedAssociation)
+                          if g.value(a, PROV.hadRole) == ID["role/chair"]]
+        place = [(r.word("online") if (p, RDF.type, SCHEMA.VirtualLocation) in g else r.label(p)) for p in g.objects(mt, SCHEMA.location)]
         operation = (mt, RDF.type, CKG.Operation) in g
-        detail = [_span(start, end)] + (place or []) + ([f"chaired by {', '.join(sorted(chairs))}"] if chairs else
-                                                        [] if operation else ["chair not recorded"])
-        detail += [modality_word(m) for m in g.objects(mt, CKG.modality)]
+        every_chair = sorted(chairs + derived_chairs)
+        detail = [r.span(start, end)] + (place or []) + ([r.say("chaired by {who}", who=", ".join(every_chair))] if every_chair else
+                                                         [] if operation else [r.word("chair not recorded")])
+        detail += [modality_word(m, r.words) for m in g.objects(mt, CKG.modality)]
         evidence = r.evidence_of(mt)
         lines.append(Line("Operations" if operation else "Meetings", f"{r.label(mt)} ({'; '.join(detail)})", key_of(mt),
-                          start, end, evidence=evidence))
+                          start, end, evidence=evidence, modality=_modality(g, mt),
+                          derived_part=next((r.basis(a) for a in g.objects(mt, CKG.derivedAssociation)), None)
+                          if derived_chairs and not chairs else None))
     for handover in sorted({h for m in g.subjects(ORG.organization, node) for h in g.subjects(CKG.incomingTenure, m)},
                            key=str):
         lines.append(_handover_line(r, handover))
     for founded in g.objects(node, SCHEMA.foundingDate):
-        lines.append(Line("Founded", f"founded {founded}", None, str(founded), str(founded),
+        lines.append(Line("Founded", r.say("founded {date}", date=str(founded)), None, str(founded), str(founded),
                           evidence=r.fact_evidence(node, SCHEMA.foundingDate, founded)))
     return lines
 
@@ -757,7 +801,7 @@ def render(card: Card, fmt: str = "table", quotes: bool = False, raw: bool = Fal
                 when = f"{span:<25} "
             status = f" [{line.status}{': ' + line.reason if line.reason and line.status != 'held' else ''}]" if line.status else ""
             label = f"{line.section}: " if card.kind == "timeline" else ""
-            basis = f" [{line.basis}]" if line.basis else ""
+            basis = "".join(f" [{b}]" for b in (line.basis, line.derived_part) if b and b not in line.text)
             put(prefix, line.text + basis + status, lead=when + label)
             for head, sentences in _grouped(line.evidence):
                 put("    " if not md else "  - ", head)

@@ -44,6 +44,7 @@ from rdflib import Graph, URIRef
 from graph_builder.answering.cards import modality_word
 from graph_builder.answering.query import NamedQuery, all_queries, run
 from graph_builder.answering.temporal import Membership, Truth
+from graph_builder.answering.words import word
 from graph_builder.errors import QueryError
 from graph_builder.iris import key_of
 from graph_builder.loading.dates import PartialDate, parse_date
@@ -68,21 +69,6 @@ NODE_KINDS = (
     ("role", ("http://www.w3.org/ns/org#Role",)),
 )
 CHAIR_ROLES = {"role/chair": "chair", "role/vice-chair": "vice-chair"}
-
-
-# The few words the networks add to edge labels, by language (English otherwise).
-WORDS = {
-    "ru": {"part of": "входит в", "reports to": "подотчётен", "meeting of": "заседание серии", "from": "с",
-           "until": "по", "attested": "упомянуто", "dates unknown": "даты неизвестны", "participant": "участник",
-           "planned": "планируется", "invited": "приглашён", "announced": "объявлено", "cancelled": "отменено",
-           "scheduled": "запланировано", "postponed": "перенесено", "derived": "выведено"},
-}
-
-
-
-def word(text: str, lang: str) -> str:
-    """``text`` in ``lang`` when the networks know it, else as given."""
-    return WORDS.get(lang, {}).get(text, text)
 
 
 def _queries() -> dict[str, NamedQuery]:

@@ -52,6 +52,7 @@ from graph_builder.answering.query import all_queries, top_group_start
 from graph_builder.answering.resolve import ALIAS_PREDICATES, CODE_PREDICATES, PREFERRED_PREDICATES, entities, normalize
 from graph_builder.answering.viz import EDGE_STYLES, KIND_NAMES, NODE_COLORS, NODE_SHAPES, TITLES, edge_id, layout
 from graph_builder.answering.viz import timeline as chairs_timeline
+from graph_builder.answering.words import word
 from graph_builder.iris import key_of, local_name
 from graph_builder.loading.dates import parse_date
 from graph_builder.namespaces import PREFIXES, RDF
@@ -84,86 +85,6 @@ KIND_HEADINGS = {  # the index's lists, by entity kind
     "country": "countries", "place": "places", "programme": "programmes and projects", "platform": "platforms",
     "document": "plans, agreements, documents", "role": "roles", "other": "others",
 }
-
-WORDS: dict[str, dict[str, str]] = {
-    "en": {},
-    "ru": {
-        "Search": "Поиск", "Index": "Указатель", "Networks": "Сети", "SPARQL": "SPARQL",
-        "a name, alias, acronym or key": "название, синоним, сокращение или ключ",
-        "Search every name, alias, spelling and language (case and accents do not matter).":
-            "Поиск по всем названиям, синонимам, написаниям и языкам (регистр и диакритика не важны).",
-        "no entity has a name containing": "нет сущности с названием, содержащим",
-        "people": "лица", "national customs administrations": "национальные таможенные администрации",
-        "RILOs": "РИЛО", "meetings": "заседания", "operations": "операции",
-        "bodies and units": "органы и подразделения", "countries": "страны", "places": "места",
-        "programmes and projects": "программы и проекты", "platforms": "платформы",
-        "plans, agreements, documents": "планы, соглашения, документы", "roles": "роли", "others": "прочее",
-        "person": "лицо", "meeting": "заседание", "country": "страна", "role": "роль", "other": "прочее",
-        "Names": "Названия", "types": "типы", "Timeline": "Хронология",
-        "Networks around it": "Сети вокруг", "stated": "утверждено", "planned": "запланировано",
-        "derived": "выведено", "no source": "без источника",
-        "a source states it": "это утверждает источник",
-        "not stated as having taken place: a plan, an invitation, an announcement or a cancellation":
-            "не утверждается как состоявшееся: план, приглашение, объявление или отмена",
-        "computed from stated links, not stated as such by a source":
-            "вычислено по утверждённым связям, источник так не говорит",
-        "no source is recorded for it": "источник не записан",
-        "source": "источник", "undated": "без даты", "quote": "цитата", "citing": "со ссылкой на",
-        "preferred": "основное", "also": "также", "code": "код",
-        "(the graph records nothing else about it)": "(граф больше ничего о нём не содержит)",
-        "Undated: no term dates in the sources": "Без даты: в источниках нет сроков",
-        "undated: no date in the sources": "без даты: в источниках нет даты",
-        "Numbering gaps": "Пропуски в нумерации", "end not recorded": "конец не записан",
-        "start not recorded": "начало не записано", "attested": "упомянуто",
-        "no term dates; attested on the date marked": "сроки не указаны; упомянуто в отмеченную дату",
-        "meetings in this term": "заседания в этом сроке", "As of": "На дату", "all dates": "все даты",
-        "Fit all": "Показать всё",
-        "Part of the network is shown, at a readable size: drag to move, scroll to zoom, “Fit all” shows all of it.":
-            "Показана часть сети в читаемом масштабе: перетаскивание сдвигает, колесо масштабирует, «Показать всё» "
-            "показывает всю сеть.", "Legend": "Легенда", "depth": "глубина",
-        "Group of participants: click to show or hide them": "Группа участников: щелчок показывает или скрывает их",
-        "participants": "участников", "Run": "Выполнить", "Examples (named queries)": "Примеры (именованные запросы)",
-        "Parameters": "Параметры", "Results": "Результаты", "rows": "строк",
-        "Entities": "Сущности", "Lists by kind": "Списки по видам", "the whole network": "вся сеть",
-        "around": "вокруг", "cannot tell whether it held on the date": "нельзя сказать, действовало ли на дату",
-        "Sources and quotes: open a source line to read the quoted sentence.":
-            "Источники и цитаты: раскройте строку источника, чтобы прочитать цитату.",
-        "Membership network: bodies and their members": "Сеть членства: органы и их члены",
-        "Structure: part-of and reporting lines": "Структура: вхождение и подотчётность",
-        "Meetings and their participants": "Заседания и их участники",
-        "Chairs and vice-chairs over time": "Председатели и заместители во времени",
-        "national customs administration": "национальная таможенная администрация", "RILO": "РИЛО",
-        "body or unit": "орган или подразделение", "meeting series": "серия заседаний",
-        "chair": "председатель", "vice-chair": "заместитель председателя",
-        "national contact point": "национальный контактный пункт", "member": "член",
-        "post (head, deputy, director, ...)": "должность (глава, заместитель, директор, ...)",
-        "part of (org:subOrganizationOf)": "входит в (org:subOrganizationOf)",
-        "reports to (org:reportsTo)": "подотчётен (org:reportsTo)", "participant": "участник",
-        "other role at the meeting (host, speaker, ...)": "иная роль на заседании (хозяин, докладчик, ...)",
-        "meeting of the series": "заседание серии", "chair term": "срок председателя",
-        "vice-chair term": "срок заместителя председателя", "chaired the meeting": "председательствовал",
-        "vice-chaired the meeting": "был заместителем председателя", "other": "прочее",
-        "Query": "Запрос", "The query runs in this page on the embedded graph; nothing is sent anywhere.":
-            "Запрос выполняется на этой странице над встроенным графом; ничего никуда не отправляется.",
-        "meetings in this term are derived from the term's dates": "заседания в этом сроке выведены из дат срока",
-        "Chairs and vice-chairs": "Председатели и заместители", "Members and post holders": "Члены и должностные лица",
-        "Meetings": "Заседания", "Founded": "Основан", "Posts and memberships": "Должности и членство",
-        "Meeting roles": "Роли на заседаниях", "Elections": "Выборы",
-        "Memberships and posts": "Членство и должности", "About": "Сведения",
-        "Part of (up to the top)": "Входит в (до вершины)", "Reports to": "Подотчётен", "Place": "Место",
-        "Run by": "Управляется", "Linked to": "Связан с", "Units and bodies below": "Подразделения и органы ниже",
-        "Roles at meetings": "Роли на заседаниях", "Attended": "Участвовал", "Organized": "Организовал",
-        "Discussed at": "Обсуждался на", "Outcome of": "Итог", "Event": "Событие", "Phases": "Этапы",
-        "Roles": "Роли", "Participants": "Участники", "Quantities": "Количества", "Outcomes": "Итоги",
-        "Planned roles (not stated as played)": "Запланированные роли (не утверждается, что исполнены)",
-    },
-}
-
-
-def word(text: str, lang: str) -> str:
-    """``text`` in ``lang`` when the site knows it, else as given."""
-    return WORDS.get(lang, {}).get(text, text)
-
 
 def escaped_words(lang: str) -> Callable[[str], str]:
     """``word(text, lang)``, escaped for HTML."""
@@ -305,19 +226,18 @@ MARKS = {
     "stated": "a source states it",
     "planned": "not stated as having taken place: a plan, an invitation, an announcement or a cancellation",
     "derived": "computed from stated links, not stated as such by a source",
+    "inferred": "inferred by a curator from the source, which does not state it: the reason is given",
     "no source": "no source is recorded for it",
 }
 
 
 def line_mark(line: Line) -> str:
-    """How a card line stands: planned, derived, stated or without a source."""
-    if line.basis is not None and line.basis.startswith("derived"):  # the graph's own mark (ckg:basis)
-        return "derived"
-    if line.section == PLANNED or line.text.startswith("status: ") or re.search(
-            r"\((planned|scheduled|announced|invited|postponed|cancelled)\)", line.text):
+    """How a card line stands, from the graph's own marks (ckg:basis, ckg:modality) that the card carries:
+    planned, derived, inferred, stated or without a source."""
+    if line.modality is not None:
         return "planned"
-    if "meetings in this term:" in line.text or (line.section == "Part of (up to the top)" and " → " in line.text):
-        return "derived"
+    if line.basis is not None:
+        return line.basis_kind or "derived"
     return "stated" if line.evidence else "no source"
 
 
@@ -344,10 +264,12 @@ def evidence_html(evidence: Sequence[Evidence], lang: str) -> str:
 def line_html(line: Line, pages: dict[str, str], lang: str, *, when: str = "") -> str:
     mark = line_mark(line)
     derived_part = ""
-    if mark == "derived" and line.evidence and "meetings in this term:" in line.text:
-        mark = "stated"  # the term is stated; the meetings listed under it are derived from its dates
+    if line.derived_part:  # a part of a stated line computed by a rule: the meetings in a term, the chain above
         derived_part = (f' <span class="mark mark-derived" title="{escape(word(MARKS["derived"], lang))}">'
-                        f'{escape(word("derived", lang))}: {escape(word("meetings in this term", lang))}</span>')
+                        f'{escape(line.derived_part)}</span>')
+    if line.basis and mark in ("derived", "inferred"):  # the rule or the curator's reason, in words
+        derived_part += f' <span class="basis">({escape(line.basis)})</span>'
+
     text = escape(line.text)
     if line.target and line.target in pages:
         text = f'<a href="{pages[line.target]}">{text}</a>'
@@ -401,7 +323,7 @@ def timeline_page(card: Card, pages: dict[str, str], lang: str) -> str:
     # a line attested only at a date (no term recorded) is placed at that date, as a mark
     dated = [(l, _days(l.start or l.end or l.attested or "", False), _days(l.end or l.start or l.attested or "", True))
              for l in card.lines]
-    seen_days = [_days(d, False) for l in card.undated for d in attested_dates(l.text)]
+    seen_days = [_days(d, False) for l in card.undated for d in l.seen]
     lo = min([a for _, a, _ in dated] + seen_days, default=dt.date(2020, 1, 1).toordinal())
     hi = max([b for _, _, b in dated] + seen_days, default=lo + 365)
     first_year, last_year = dt.date.fromordinal(lo).year, dt.date.fromordinal(hi).year + 1
@@ -426,6 +348,9 @@ def timeline_page(card: Card, pages: dict[str, str], lang: str) -> str:
             shape = f'<span class="bar mark-{line_mark(line).replace(" ", "-")}" style="left:{pct(a)};width:{pct(lo + max(b - a, 2))}"></span>'
         elif line.start and line.end:
             shape = f'<span class="dot" style="left:{pct(a)};width:{pct(lo + max(b - a, 2))}"></span>'
+        elif line.start and (b - lo) / span > 0.8:  # near the right edge: the note on the dot's left, inside the chart
+            shape = (f'<span class="dot" style="left:{pct(a)};width:{pct(lo + max(b - a, 2))}"></span>'
+                     f'<span class="open-start" style="right:calc(100% - {pct(a)})">{w("end not recorded")}:</span>')
         elif line.start:
             shape = (f'<span class="dot" style="left:{pct(a)};width:{pct(lo + max(b - a, 2))}"></span>'
                      f'<span class="open-end" style="left:{pct(b)}">→ {w("end not recorded")}</span>')
@@ -438,7 +363,7 @@ def timeline_page(card: Card, pages: dict[str, str], lang: str) -> str:
     undated_rows = []
     for l in card.undated:
         label = f'<a href="{pages[l.target]}">{escape(l.text)}</a>' if l.target in pages else escape(l.text)
-        seen = attested_dates(l.text)
+        seen = l.seen
         marks = "".join(f'<span class="seen" style="left:{pct(_days(d, False))}" title="{w("attested")} {escape(d)}"></span>'
                         for d in seen)
         note = w("no term dates; attested on the date marked") if seen else w("undated: no date in the sources")
@@ -467,7 +392,7 @@ OWN_SECTIONS = ("Memberships and posts", "Roles at meetings", PLANNED)
 def body_timeline(graph: Graph, ent: Entity, card: Card, lang: str) -> Card:
     """:func:`~graph_builder.answering.cards.timeline`; for a body, also the posts it holds and its roles at meetings
     (the card's lines of those sections: a body's own chair terms belong on its timeline too)."""
-    tl = timeline(graph, ent.iri, lang=lang)
+    tl = timeline(graph, ent.iri, lang=lang, words=lang)
     if ent.kind == "person":
         return tl
     own = [line for line in card.lines if line.section in OWN_SECTIONS]
@@ -476,14 +401,6 @@ def body_timeline(graph: Graph, ent: Entity, card: Card, lang: str) -> Card:
     undated = [l for l in own if not (l.start or l.end) and (l.section, l.text) not in seen]
     lines = sorted(tl.lines + dated, key=lambda l: (_days(l.start or l.end or "9999", False), l.text))
     return Card(tl.key, tl.label, tl.types, tl.names, lines, tl.as_of, tl.undated + undated, tl.kind, tl.notes)
-
-
-_ATTESTED = re.compile(r"attested (\d{4}(?:-\d{2}){0,2}(?:, \d{4}(?:-\d{2}){0,2})*)")
-
-
-def attested_dates(text: str) -> list[str]:
-    """The dates a card line says a source saw it (``attested 2021-02-12, 2022``)."""
-    return [d for m in _ATTESTED.findall(text) for d in m.split(", ")]
 
 
 def _when(start: str | None, end: str | None) -> str:
@@ -750,7 +667,7 @@ def site_files(graph: Graph, lang: str = "en", progress: Callable[[str], None] |
         for kind in in_network.get(key, []):
             links[f"{word(TITLES[kind], lang).split(':')[0]} ({word('around', lang)})"] = \
                 f"network-{kind}.html?focus={key}"
-        card = entity_card(graph, ent.iri, lang=lang)
+        card = entity_card(graph, ent.iri, lang=lang, words=lang)
         files[pages[key]] = entity_page(card, ent, pages, links, lang)
         if has_timeline:
             files[page_name(key, "timeline")] = timeline_page(body_timeline(graph, ent, card, lang), pages, lang)
