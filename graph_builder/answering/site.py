@@ -487,6 +487,8 @@ def network_data(source: Source, kind: str, pages: dict[str, str], lang: str) ->
         placed = {key: (x * sx, (1 - y) * sy) for key, (x, y) in pos.items()}
         if kind == "structure":
             placed = pack_rows(net, placed, TREE_ROW_WIDTH)
+        else:
+            placed = spread(placed, NODE_SPACING)
         for key, attrs in net.nodes(data=True):
             x, y = placed[key]
             extra: dict[str, Any] = {}
@@ -539,6 +541,28 @@ def pack_rows(net: nx.MultiDiGraph, placed: dict[str, tuple[float, float]],
         x0 += w + gap
         row_height = max(row_height, h)
     return out
+
+
+NODE_SPACING = 190.0  # a label's width (170) and a margin: the typical distance from a node to its nearest one
+
+
+def spread(placed: dict[str, tuple[float, float]], spacing: float) -> dict[str, tuple[float, float]]:
+    """``placed`` scaled up (never down) so that the median distance from a node to its nearest neighbour is
+    ``spacing``: a force layout of a thousand nodes, normalised to its outliers, would pack its centre tighter
+    than its labels. The distances are those of up to 400 nodes (evenly chosen in key order) to all."""
+    import numpy as np
+
+    keys = sorted(placed)
+    if len(keys) < 2:
+        return placed
+    points = np.array([placed[k] for k in keys], dtype=float)
+    sample = points[:: max(1, len(keys) // 400)]
+    dist = np.sqrt(((sample[:, None, :] - points[None, :, :]) ** 2).sum(axis=-1))
+    dist[dist == 0] = np.inf  # the node itself (and any node at the very same place)
+    nearest = dist.min(axis=1)
+    median = float(np.median(nearest[np.isfinite(nearest)])) if np.isfinite(nearest).any() else spacing
+    factor = max(1.0, spacing / median) if median > 0 else 1.0
+    return {k: (round(x * factor, 1), round(y * factor, 1)) for k, (x, y) in placed.items()}
 
 
 def _grouped(net: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, dict[str, list[str]]]:
