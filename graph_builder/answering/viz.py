@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
@@ -378,108 +379,372 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[:max(1, width - 1)].rstrip() + "…"
 
 
+# The figures are drawn in points: one unit of the axes is one point of the page (1/72 inch), so a label's
+# size, measured by matplotlib's renderer, and the places of the nodes share one scale, and the labels are
+# placed where they overlap no other label, node or bar (the figure grows until they fit).
+NODE_FONT, EDGE_FONT, NOTE_FONT = 8.5, 7.5, 7.5  # points: legible at 100 % (about 13 and 11 pixels at 110 dpi)
+NODE_AREA = 300.0                                # the marker's area in points², as matplotlib's node_size
+NODE_R = NODE_AREA ** 0.5 / 2
+PAD = 1.5                                        # the white box around a label, in points
+DPI = 110
+Box = tuple[float, float, float, float]          # x0, y0, x1, y1 in points, y up
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+class _Boxes:
+    """The boxes taken so far, in a grid of 60-point cells (a free place is found without comparing with all)."""
+
+    CELL = 60.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, b: Box) -> list[tuple[int, int]]:
+        c = self.CELL
+        return [(i, j) for i in range(int(b[0] // c), int(b[2] // c) + 1) for j in range(int(b[1] // c), int(b[3] // c) + 1)]
+
+    def free(self, b: Box) -> bool:
+        return not any(_overlap(b, o) for k in self._keys(b) for o in self.cells.get(k, ()))
+
+    def add(self, b: Box) -> None:
+        for k in self._keys(b):
+            self.cells.setdefault(k, []).append(b)
+
+
+@dataclass
+class _Label:
+    text: str
+    size: float
+    w: float
+    h: float
+    spots: list[tuple[float, float]]     # the centres to try, best first
+    anchor: tuple[float, float]          # what it names (a leader line joins it to a label placed far off)
+    ha: str = "center"
+    color: str = "#000000"
+    at: tuple[float, float] | None = None  # the centre chosen
+    far: bool = False
+
+    def box(self, c: tuple[float, float]) -> Box:
+        return (c[0] - self.w / 2, c[1] - self.h / 2, c[0] + self.w / 2, c[1] + self.h / 2)
+
+
+def _place(labels: list[_Label], taken: _Boxes, strict: bool) -> bool:
+    """Give each label the first of its spots free of everything placed before it, else the first free place on
+    rings around its anchor (joined to it by a leader line). ``strict``: give up (False) after four rings."""
+    for lab in labels:
+        for c in lab.spots:
+            if taken.free(lab.box(c)):
+                lab.at = c
+                break
+        else:
+            step = max(lab.h, 8.0)
+            ring = 1
+            while lab.at is None:
+                if strict and ring > 4:
+                    return False
+                r = NODE_R + step * ring
+                for i in range(16):
+                    angle = -math.pi / 2 + i * math.pi / 8
+                    c = (lab.anchor[0] + (r + lab.w / 2) * math.cos(angle), lab.anchor[1] + (r + lab.h / 2) * math.sin(angle))
+                    if taken.free(lab.box(c)):
+                        lab.at, lab.far = c, True
+                        break
+                ring += 1
+        assert lab.at is not None
+        taken.add(lab.box(lab.at))
+    return True
+
+
+class _Measure:
+    """Sizes of label boxes in points, from matplotlib's own text layout (its Agg renderer at 72 dpi)."""
+
+    def __init__(self, plt: Any) -> None:
+        self.fig = plt.figure(dpi=72)
+        self.renderer = self.fig.canvas.get_renderer()
+        self.cache: dict[tuple[str, float], tuple[float, float]] = {}
+
+    def __call__(self, text: str, size: float) -> tuple[float, float]:
+        if (text, size) not in self.cache:
+            t = self.fig.text(0, 0, text, fontsize=size, family="DejaVu Sans", parse_math=False, linespacing=1.2)
+            e = t.get_window_extent(self.renderer)
+            t.remove()
+            self.cache[text, size] = (e.width + 2 * PAD + 1.0, e.height + 2 * PAD + 1.0)
+        return self.cache[text, size]
+
+    def fit(self, text: str, size: float, width: float) -> str:
+        """``text`` on one line, shortened with an ellipsis to fit ``width`` points ("" when not even a word fits)."""
+        if self(text, size)[0] <= width:
+            return text
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self(shorten(text, mid), size)[0] <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return shorten(text, lo) if lo >= 6 else ""
+
+
+def _draw_labels(ax: Any, labels: list[_Label], box: bool = True) -> None:
+    for lab in labels:
+        assert lab.at is not None
+        x, y = lab.at
+        if lab.far:  # a leader line from the node to the nearest side of its label
+            bx = min(max(lab.anchor[0], x - lab.w / 2), x + lab.w / 2)
+            by = min(max(lab.anchor[1], y - lab.h / 2), y + lab.h / 2)
+            ax.plot([lab.anchor[0], bx], [lab.anchor[1], by], color="#888888", lw=0.6, zorder=2.5)
+        tx = x - lab.w / 2 + PAD + 0.5 if lab.ha == "left" else x
+        ax.text(tx, y, lab.text, fontsize=lab.size, family="DejaVu Sans", ha=lab.ha, va="center", color=lab.color,
+                linespacing=1.2, parse_math=False, zorder=4, clip_on=False,
+                bbox={"boxstyle": f"square,pad={PAD / lab.size:.3f}", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.85} if box else None)
+
+
+def _bounds(labels: list[_Label], points: list[Box], min_width: float) -> Box:
+    boxes = [lab.box(lab.at) for lab in labels if lab.at is not None] + points or [(0.0, 0.0, 0.0, 100.0)]
+    x0, y0 = min(b[0] for b in boxes) - 6, min(b[1] for b in boxes) - 6
+    x1, y1 = max(b[2] for b in boxes) + 6, max(b[3] for b in boxes) + 6
+    if x1 - x0 < min_width:
+        extra = (min_width - (x1 - x0)) / 2
+        x0, x1 = x0 - extra, x1 + extra
+    return x0, y0, x1, y1
+
+
+def _canvas(plt: Any, bounds: Box) -> tuple[Any, Any]:
+    """A figure whose axes span ``bounds`` at one unit per point (the axes fill the figure; title and legend
+    lie outside it, and the saved figure's tight box takes them in)."""
+    x0, y0, x1, y1 = bounds
+    fig = plt.figure(figsize=((x1 - x0) / 72, (y1 - y0) / 72), dpi=72)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.axis("off")
+    return fig, ax
+
+
+def edge_text(net: nx.MultiDiGraph, s: str, t: str, a: dict[str, Any]) -> str:
+    """What a figure writes on an edge: the role when the legend does not already say it (a post's title,
+    a role at a meeting), else nothing."""
+    role = (a.get("role_label") or "").strip()
+    legend = EDGE_STYLES.get(a["relation"], ("", "", 0, a["relation"]))[3]
+    if not role or role.lower() in (legend.lower(), a["relation"].replace("-", " ")):
+        return ""
+    return shorten(role, 28)
+
+
 def figure(net: nx.MultiDiGraph, kind: str, fmt: str) -> bytes:
     """The network as a PNG or SVG figure."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
-    plt.rcParams.update({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "customs-kg"})
-    title = TITLES[kind] + (f" (as of {net.graph['as_of']})" if net.graph.get("as_of") else "")
-    if kind == "chairs":
-        fig = _timeline_figure(net, plt, title)
-    else:
-        n = max(1, net.number_of_nodes())
-        size = min(30.0, 8 + n * 0.25)
-        fig, ax = plt.subplots(figsize=(size * 1.3, size))
-        pos = layout(net, kind)
-        kinds = sorted({a["kind"] for _, a in net.nodes(data=True)})
-        for k in kinds:
-            nodes = [x for x, a in net.nodes(data=True) if a["kind"] == k]
-            nx.draw_networkx_nodes(net, pos, nodelist=nodes, node_color=NODE_COLORS.get(k, "#999999"),
-                                   node_size=500, ax=ax, alpha=0.9)
-        relations = sorted({a["relation"] for _, _, a in net.edges(data=True)})
-        for r in relations:
-            color, style, width, _ = EDGE_STYLES.get(r, ("#999999", "solid", 1, r))
-            for uncertain in (False, True):
-                edges = [(s, t) for s, t, a in net.edges(data=True) if a["relation"] == r and a["uncertain"] == uncertain]
-                if edges:
-                    nx.draw_networkx_edges(net, pos, edgelist=edges, edge_color=color, width=width, ax=ax,
-                                           style="dashed" if uncertain or style == "dashed" else
-                                           "dotted" if style == "dotted" else "solid",
-                                           alpha=0.5 if uncertain else 0.9, arrows=True, arrowsize=12,
-                                           node_size=500, connectionstyle="arc3,rad=0.05")
-        nx.draw_networkx_labels(net, pos, labels={x: wrap_label(a["label"]) for x, a in net.nodes(data=True)},
-                                font_size=8, font_family="DejaVu Sans", ax=ax, clip_on=False)
-        if kind in ("membership",) or net.number_of_edges() <= 25:
-            edge_labels = {(s, t): a["role_label"] or a["label"] for s, t, a in net.edges(data=True)}
-            nx.draw_networkx_edge_labels(net, pos, edge_labels=edge_labels, font_size=6, font_family="DejaVu Sans",
-                                         ax=ax, rotate=False, clip_on=False)
-        handles: list[Any] = [Patch(color=NODE_COLORS.get(k, "#999999"), label=KIND_NAMES.get(k, k)) for k in kinds]
-        styles = {r: EDGE_STYLES.get(r, ("#999999", "solid", 1, r)) for r in relations}
-        handles += [Line2D([0], [0], color=styles[r][0], lw=2, ls=styles[r][1], label=styles[r][3]) for r in relations]
-        if any(a["uncertain"] for _, _, a in net.edges(data=True)):
-            handles.append(Line2D([0], [0], color="#666666", lw=2, ls="dashed", label="cannot tell (as of the date)"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
-        ax.set_title(title)
-        ax.margins(0.08)
-        ax.axis("off")
+    fig = draw(net, kind)
     buf = io.BytesIO()
     meta = {"Date": None} if fmt == "svg" else {"Software": "customs-kg"}
-    fig.savefig(buf, format=fmt, bbox_inches="tight", dpi=110, metadata=meta)
+    fig.savefig(buf, format=fmt, bbox_inches="tight", pad_inches=0.15, dpi=DPI, metadata=meta)
     plt.close(fig)
     return buf.getvalue()
 
 
-def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str) -> Any:
-    tl = timeline(net)
-    fig, ax = plt.subplots(figsize=(14, 2 + 1.4 * max(1, len(tl.rows))))
-    undated_x = tl.hi + 120  # a column of its own, right of the axis, for what has no date
-    per_char = (tl.hi - tl.lo + 300) / (14 * 110 / 4.6)  # days per character of a 7-point label
-    undated = False
-    for bar in tl.bars:
-        color = EDGE_STYLES[bar.relation][0]
-        y = bar.row + (0.15 if bar.relation == "chair-term" else -0.15)
-        if bar.start is not None and bar.end is not None:
-            ax.broken_barh([(bar.start, max(bar.end - bar.start, 20))], (y - 0.12, 0.24), facecolors=color,
-                           alpha=0.8, edgecolor="#333333")
-            # The label stays within its bar, shortened with an ellipsis (the page and the GraphML have it whole).
-            ax.text(bar.start + 5, y, shorten(bar.label, max(12, int((bar.end - bar.start) / per_char))),
-                    va="center", fontsize=7, family="DejaVu Sans")
-            continue
-        # One date known (or none): a mark there, never a bar across the axis.
-        at = bar.start if bar.start is not None else bar.end
-        undated |= at is None
-        x = at if at is not None else undated_x
-        ax.plot([x], [y], marker=">" if bar.start is not None else "<" if bar.end is not None else "D",
-                color=color, markersize=9, markeredgecolor="#333333")
-        ax.text(x + 15, y, shorten(bar.label, 60 if at is not None else 30), va="center", fontsize=7,
-                family="DejaVu Sans")
-    for mark in tl.marks:
-        undated |= mark.date is None
-        x = mark.date if mark.date is not None else undated_x
-        ax.plot([x], [mark.row - 0.4], marker="D", color=NODE_COLORS["meeting"], markersize=8)
-        text = mark.label + (f"\n{'; '.join(mark.chairs)}" if mark.chairs else "")
-        ax.text(x, mark.row - 0.55, wrap_label(text, 30), ha="center", va="bottom", fontsize=6, family="DejaVu Sans")
-    ax.set_yticks(range(len(tl.rows)), [wrap_label(label, 40) for _, label in tl.rows], fontsize=8)
-    ticks = [dt.date(y, 1, 1).toordinal() for y in tl.years] + ([undated_x] if undated else [])
-    ax.set_xticks(ticks, [str(y) for y in tl.years] + (["undated"] if undated else []))
-    ax.set_xlim(tl.lo - 30, (undated_x + 150) if undated else tl.hi + 30)
-    ax.set_ylim(len(tl.rows) - 0.3, -1.2)
-    ax.grid(axis="x", color="#dddddd")
-    ax.set_title(title)
+def draw(net: nx.MultiDiGraph, kind: str) -> Any:
+    """The matplotlib figure of :func:`figure` (labels placed apart, none beyond the figure)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "customs-kg"})
+    title = TITLES[kind] + (f" (as of {net.graph['as_of']})" if net.graph.get("as_of") else "")
+    measure = _Measure(plt)
+    try:
+        if kind == "chairs":
+            return _timeline_figure(net, plt, title, measure)
+        return _network_figure(net, kind, plt, title, measure)
+    finally:
+        plt.close(measure.fig)
+
+
+def _node_spots(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:
+    g = NODE_R + 2
+    return [(x, y - g - h / 2), (x, y + g + h / 2), (x + g + w / 2, y), (x - g - w / 2, y),
+            (x + g + w / 2 - 4, y - g - h / 2 + 4), (x - g - w / 2 + 4, y - g - h / 2 + 4),
+            (x + g + w / 2 - 4, y + g + h / 2 - 4), (x - g - w / 2 + 4, y + g + h / 2 - 4)]
+
+
+def _network_figure(net: nx.MultiDiGraph, kind: str, plt: Any, title: str, measure: _Measure) -> Any:
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    unit = layout(net, kind)
+    n = max(1, net.number_of_nodes())
+    if kind == "structure":  # a tree: a column per leaf, a level per depth
+        columns = max(1, len({round(x, 6) for x, _ in unit.values()}) - 1)
+        levels = max(1, len({round(y, 6) for _, y in unit.values()}) - 1)
+        width, height = 125.0 * columns, 95.0 * levels
+    else:
+        width, height = 150.0 * n ** 0.5 * 1.4, 150.0 * n ** 0.5
+    order = sorted(net.nodes, key=lambda k: (-net.degree(k), k))
+    texts = {k: wrap_label(net.nodes[k]["label"], 22, 3) for k in order}
+    edges = [(s, t, edge_text(net, s, t, a)) for s, t, a in net.edges(data=True)]
+    for attempt in range(12):
+        scale = 1.25 ** attempt
+        pos = {k: (x * width * scale, y * height * scale) for k, (x, y) in unit.items()}
+        taken = _Boxes()
+        for x, y in pos.values():
+            taken.add((x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R))
+        labels = []
+        for k in order:
+            w, h = measure(texts[k], NODE_FONT)
+            labels.append(_Label(texts[k], NODE_FONT, w, h, _node_spots(*pos[k], w, h), pos[k]))
+        for s, t, text in edges:
+            if not text or s == t:
+                continue
+            w, h = measure(text, EDGE_FONT)
+            (xs, ys), (xt, yt) = pos[s], pos[t]
+            spots = [(xs + (xt - xs) * f, ys + (yt - ys) * f) for f in (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75)]
+            labels.append(_Label(text, EDGE_FONT, w, h, spots, ((xs + xt) / 2, (ys + yt) / 2), color="#333333"))
+        if _place(labels, taken, strict=attempt < 11):
+            break
+    nodes = [(x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R) for x, y in pos.values()]
+    fig, ax = _canvas(plt, _bounds(labels, nodes, measure(title, 12)[0] + 20))
+    kinds = sorted({a["kind"] for _, a in net.nodes(data=True)})
+    for k in kinds:
+        nx.draw_networkx_nodes(net, pos, nodelist=[x for x, a in net.nodes(data=True) if a["kind"] == k],
+                               node_color=NODE_COLORS.get(k, "#999999"), node_size=NODE_AREA, ax=ax, alpha=0.9)
+    relations = sorted({a["relation"] for _, _, a in net.edges(data=True)})
+    for r in relations:
+        color, style, lw, _ = EDGE_STYLES.get(r, ("#999999", "solid", 1, r))
+        for uncertain in (False, True):
+            edgelist = [(s, t) for s, t, a in net.edges(data=True) if a["relation"] == r and a["uncertain"] == uncertain]
+            if edgelist:
+                nx.draw_networkx_edges(net, pos, edgelist=edgelist, edge_color=color, width=lw, ax=ax,
+                                       style="dashed" if uncertain or style == "dashed" else
+                                       "dotted" if style == "dotted" else "solid",
+                                       alpha=0.5 if uncertain else 0.9, arrows=True, arrowsize=10,
+                                       node_size=NODE_AREA, connectionstyle="arc3,rad=0.05")
+    _draw_labels(ax, labels)
+    handles: list[Any] = [Patch(color=NODE_COLORS.get(k, "#999999"), label=KIND_NAMES.get(k, k)) for k in kinds]
+    styles = {r: EDGE_STYLES.get(r, ("#999999", "solid", 1, r)) for r in relations}
+    handles += [Line2D([0], [0], color=styles[r][0], lw=2, ls=styles[r][1], label=styles[r][3]) for r in relations]
+    if any(a["uncertain"] for _, _, a in net.edges(data=True)):
+        handles.append(Line2D([0], [0], color="#666666", lw=2, ls="dashed", label="cannot tell (as of the date)"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, borderaxespad=0.8)
+    ax.set_title(title, fontsize=12, pad=10)
+    return fig
+
+
+def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measure) -> Any:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+
+    tl = timeline(net)
+    per_day = 190.0 / 365.25                      # points per day: a year is 190 points wide
+    undated_x = (tl.hi - tl.lo) * per_day + 70.0  # a column of its own, right of the axis, for what has no date
+
+    def X(ordinal: int) -> float:
+        return (ordinal - tl.lo) * per_day
+
+    heads = [wrap_label(label, 34, 4) for _, label in tl.rows]
+    head_w = max((measure(h, NODE_FONT)[0] for h in heads), default=0.0)
+    for attempt in range(12):
+        row_h = 120.0 * 1.25 ** attempt
+
+        def Y(row: int, off: float = 0.0) -> float:
+            return -(row * row_h) + off
+
+        taken = _Boxes()
+        fixed: list[_Label] = []
+        shapes: list[tuple[str, Any]] = []
+        for i, head in enumerate(heads):  # row names at the left, right-aligned on the axis
+            w, h = measure(head, NODE_FONT)
+            fixed.append(_Label(head, NODE_FONT, w, h, [(-12 - w / 2, Y(i))], (-12.0, Y(i))))
+        labels: list[_Label] = []
+        inside: list[_Label] = []  # on their own bar (which no other label covers)
+        undated = False
+        for bar in tl.bars:
+            color = EDGE_STYLES[bar.relation][0]
+            if bar.start is not None and bar.end is not None:
+                x0, x1 = X(bar.start), X(max(bar.end, bar.start + 20))
+                # The chair's lane above the row's line, the vice-chair's below it; a term overlapping another
+                # in its lane takes the next lane up.
+                lanes = [14.0 if bar.relation == "chair-term" else -14.0] + [42.0 + 28 * i for i in range(len(tl.bars))]
+                y = next(Y(bar.row, off) for off in lanes if taken.free((x0, Y(bar.row, off) - 10, x1, Y(bar.row, off) + 10)))
+                shapes.append(("bar", (x0, y, x1, color)))
+                taken.add((x0, y - 10, x1, y + 10))
+                text = measure.fit(bar.label, NOTE_FONT, x1 - x0 - 4)
+                if text:  # within its bar, shortened with an ellipsis (the page and the GraphML have it whole)
+                    w, h = measure(text, NOTE_FONT)
+                    inside.append(_Label(text, NOTE_FONT, w, h, [], (x0, y), ha="left", at=(x0 + 2 + w / 2, y)))
+                    continue
+                text = shorten(bar.label, 60)
+                w, h = measure(text, NOTE_FONT)
+                labels.append(_Label(text, NOTE_FONT, w, h, [(x1 + 4 + w / 2, y), (x0 - 4 - w / 2, y),
+                                                             (x0 + w / 2, y + 12 + h / 2), (x0 + w / 2, y - 12 - h / 2)],
+                                     (x1, y), ha="left"))
+                continue
+            # One date known (or none): a mark there, never a bar across the axis.
+            at = bar.start if bar.start is not None else bar.end
+            undated |= at is None
+            x = X(at) if at is not None else undated_x
+            y = Y(bar.row, 14 if bar.relation == "chair-term" else -14)
+            marker = ">" if bar.start is not None else "<" if bar.end is not None else "D"
+            shapes.append(("mark", (x, y, marker, color)))
+            taken.add((x - 6, y - 6, x + 6, y + 6))
+            text = shorten(bar.label, 60)
+            w, h = measure(text, NOTE_FONT)
+            labels.append(_Label(text, NOTE_FONT, w, h, [(x + 9 + w / 2, y), (x - 9 - w / 2, y),
+                                                         (x, y + 9 + h / 2), (x, y - 9 - h / 2)], (x, y), ha="left"))
+        for mark in tl.marks:
+            undated |= mark.date is None
+            x = X(mark.date) if mark.date is not None else undated_x
+            y = Y(mark.row, -40)
+            shapes.append(("meeting", (x, y)))
+            taken.add((x - 6, y - 6, x + 6, y + 6))
+            text = wrap_label(mark.label + (f"\n{'; '.join(mark.chairs)}" if mark.chairs else ""), 30, 4)
+            w, h = measure(text, NOTE_FONT)
+            labels.append(_Label(text, NOTE_FONT, w, h, [(x, y - 8 - h / 2), (x + 9 + w / 2, y), (x - 9 - w / 2, y),
+                                                         (x, y + 8 + h / 2)], (x, y)))
+        bottom = Y(len(tl.rows) - 1) - row_h / 2 - 10
+        ticks = [(dt.date(year, 1, 1).toordinal(), str(year)) for year in tl.years]
+        for ordinal, text in ticks:
+            w, h = measure(text, NODE_FONT)
+            fixed.append(_Label(text, NODE_FONT, w, h, [(X(ordinal), bottom - 4 - h / 2)], (X(ordinal), bottom)))
+        if undated:
+            w, h = measure("undated", NODE_FONT)
+            fixed.append(_Label("undated", NODE_FONT, w, h, [(undated_x, bottom - 4 - h / 2)], (undated_x, bottom)))
+        if _place(fixed, taken, strict=True) and _place(labels, taken, strict=attempt < 11):
+            break
+    right = (undated_x + 60) if undated else X(tl.hi) + 20
+    frame = [(-head_w - 14, bottom, right, Y(0) + row_h / 2)]
+    fig, ax = _canvas(plt, _bounds(fixed + labels + inside, frame, measure(title, 12)[0] + 20))
+    for x in [X(o) for o, _ in ticks] + ([undated_x] if undated else []):
+        ax.plot([x, x], [bottom, Y(0) + row_h / 2], color="#dddddd", lw=0.8, zorder=0)
+    ax.plot([0, right], [bottom, bottom], color="#555555", lw=0.8)
+    for i in range(1, len(tl.rows)):
+        ax.plot([-head_w - 12, right], [Y(i) + row_h / 2] * 2, color="#eeeeee", lw=0.8, zorder=0)
+    for what, args in shapes:
+        if what == "bar":
+            x0, y, x1, color = args
+            ax.add_patch(Rectangle((x0, y - 9), x1 - x0, 18, facecolor=color, alpha=0.8, edgecolor="#333333", zorder=3))
+        elif what == "mark":
+            x, y, marker, color = args
+            ax.plot([x], [y], marker=marker, color=color, markersize=9, markeredgecolor="#333333", zorder=3)
+        else:
+            ax.plot([args[0]], [args[1]], marker="D", color=NODE_COLORS["meeting"], markersize=8, zorder=3)
+    _draw_labels(ax, fixed + labels)
+    _draw_labels(ax, inside, box=False)
+    ax.set_title(title, fontsize=12, pad=10)
     ax.legend(handles=[Patch(color=EDGE_STYLES["chair-term"][0], label="chair term"),
                        Patch(color=EDGE_STYLES["vice-chair-term"][0], label="vice-chair term"),
-                       plt.Line2D([0], [0], marker=">", color="w", markerfacecolor="#999999", markeredgecolor="#333333",
-                                  markersize=9, label="one date known: from (>) or until (<)"),
-                       plt.Line2D([0], [0], marker="D", color="w", markerfacecolor=NODE_COLORS["meeting"],
-                                  markersize=8, label="meeting")],
-              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+                       Line2D([0], [0], marker=">", color="w", markerfacecolor="#999999", markeredgecolor="#333333",
+                              markersize=9, label="one date known: from (>) or until (<)"),
+                       Line2D([0], [0], marker="D", color="w", markerfacecolor=NODE_COLORS["meeting"],
+                              markersize=8, label="meeting")],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, borderaxespad=0.8)
     return fig
 
 
