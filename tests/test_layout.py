@@ -58,3 +58,18 @@ def test_a_large_layout_is_the_same_in_every_process():
             for _ in range(2)]
     assert runs[0] == runs[1]
     assert json.loads(runs[0]) == json.loads(json.dumps(sorted(layout(ring_of_bodies(), "participation").items())))
+
+
+def test_a_group_of_participants_lies_next_to_its_meeting(built_graph):
+    """The site's participation page: each meeting's group node (its many plain participants, hidden until
+    opened) is placed nearer its meeting than any other node is, however many other meetings its members attend."""
+    from graph_builder.answering.site import network_data
+
+    nodes = [e for e in network_data(built_graph, "participation", {}, "en")["elements"] if e["group"] == "nodes"]
+    pos = {e["data"]["id"]: (e["position"]["x"], e["position"]["y"]) for e in nodes}
+    groups = [e["data"]["id"] for e in nodes if e["data"].get("role") == "group"]
+    assert groups
+    for group in groups:
+        gx, gy = pos[group]
+        nearest = min((n for n in pos if n != group), key=lambda n: ((pos[n][0] - gx) ** 2 + (pos[n][1] - gy) ** 2, n))
+        assert nearest == group.removeprefix("group:"), (group, nearest)

@@ -416,6 +416,7 @@ def _when(start: str | None, end: str | None) -> str:
 # ---------------------------------------------------------------------------
 
 GROUP_AT = 6  # a meeting with more plain participants than this shows them as one collapsible group
+GROUP_PULL, GROUPED_PULL = 20.0, 0.05  # weights in the layout: a group to its meeting, a participant to its group
 
 
 def network_data(source: Source, kind: str, pages: dict[str, str], lang: str) -> dict[str, Any]:
@@ -593,7 +594,10 @@ def _grouped(net: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, di
     lay.add_nodes_from(out.nodes(data=True))
     for s, t, k, a in edges:
         out.add_edge(s, t, key=k, **a)
-        lay.add_edge(s, f"group:{t}" if a["grouped"] else t, key=k)
+        # A group keeps close to its meeting, and a grouped participant (hidden until its group opens) pulls
+        # only lightly: who chairs, hosts or speaks at a meeting lies around it, not a crowd of attendees.
+        lay.add_edge(s, f"group:{t}" if a["grouped"] else t, key=k,
+                     weight=GROUP_PULL if k == "group" else GROUPED_PULL if a["grouped"] else 1.0)
     return out, lay, groups
 
 

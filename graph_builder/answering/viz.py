@@ -151,7 +151,10 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
         return tree_layout(net)
     und = nx.Graph()
     und.add_nodes_from(net.nodes)
-    und.add_edges_from((s, t) for s, t in net.edges())
+    for s, t, a in net.edges(data=True):  # an edge's ``weight`` (default 1) pulls its ends together harder
+        w = float(a.get("weight", 1.0))
+        if not und.has_edge(s, t) or und.edges[s, t]["weight"] < w:
+            und.add_edge(s, t, weight=w)
     # Each connected part gets its own seeded spring layout, in a box sized by
     # its number of nodes; the boxes are laid in rows, biggest first.
     parts = sorted((sorted(c) for c in nx.connected_components(und)), key=lambda c: (-len(c), c[0]))
@@ -170,7 +173,7 @@ def layout(net: nx.MultiDiGraph, kind: str) -> dict[str, tuple[float, float]]:
             # order changes from run to run, and so would the seeded layout.
             sub = nx.Graph()
             sub.add_nodes_from(part)
-            sub.add_edges_from(sorted(tuple(sorted(e)) for e in und.subgraph(part).edges()))
+            sub.add_edges_from(sorted((*sorted((s, t)), {"weight": w}) for s, t, w in und.subgraph(part).edges(data="weight")))
             raw = nx.spring_layout(sub, seed=7, k=1.6 / len(part) ** 0.5, iterations=200)
             local = _normalize({n: (float(x), float(y)) for n, (x, y) in raw.items()})
         if x0 > 0 and x0 + size > width:
@@ -197,12 +200,15 @@ def _force(und: nx.Graph, part: list[str]) -> dict[str, tuple[float, float]]:
 
     order = sorted(part, key=lambda n: (-und.degree(n), n))
     index = {n: i for i, n in enumerate(order)}
-    edges = sorted({(min(index[s], index[t]), max(index[s], index[t])) for s, t in und.subgraph(part).edges() if s != t})
+    weighted = sorted({(min(index[s], index[t]), max(index[s], index[t]), w)
+                       for s, t, w in und.subgraph(part).edges(data="weight") if s != t})
+    edges = [(s, t) for s, t, _ in weighted]
     start = [[math.sqrt(i) * math.cos(i * 2.39996), math.sqrt(i) * math.sin(i * 2.39996)] for i in range(len(order))]
     g = igraph.Graph(n=len(order), edges=edges)
     igraph.set_random_number_generator(random.Random(7))
     try:
-        coords = g.layout_fruchterman_reingold(seed=start, niter=500, grid=False).coords
+        coords = g.layout_fruchterman_reingold(seed=start, niter=500, grid=False,
+                                               weights=[w for _, _, w in weighted]).coords
     finally:
         igraph.set_random_number_generator(random)
     return _normalize({n: (float(coords[i][0]), float(coords[i][1])) for i, n in enumerate(order)})
