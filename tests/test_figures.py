@@ -91,3 +91,16 @@ def test_a_shortened_label_ends_in_an_ellipsis(fact_sets, tmp_path):
     texts = [t for t, _, _ in text_boxes(svg)[0]]
     assert any(t.endswith("…") for t in texts)  # "21st Meeting of the WCO European Region Heads of Customs…"
     assert "21st Meeting of the" in texts
+
+
+def test_a_russian_figure_has_its_title_legend_and_axis_in_russian(tmp_path):
+    for kind, expected in (("membership", ["Сеть членства: органы и их члены", "национальная таможенная администрация",
+                                           "национальный контактный пункт"]),
+                           ("chairs", ["Председатели и заместители во времени", "срок председателя", "без даты"])):
+        svg = tmp_path / f"{kind}.svg"
+        proc = run_cli("viz", kind, "--lang", "ru", "--facts", str(BUNDLED_FACTS), "-o", str(svg))
+        assert proc.returncode == 0, proc.stderr
+        texts = {t for t, _, _ in text_boxes(svg)[0]}
+        for phrase in expected:
+            assert phrase in texts, (kind, phrase)
+        assert "national customs administration" not in texts and "chair term" not in texts

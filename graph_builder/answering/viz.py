@@ -34,6 +34,7 @@ import networkx as nx
 from rdflib import Graph
 
 from graph_builder.answering.network import build_network
+from graph_builder.answering.words import word
 from graph_builder.atomic import write_atomic
 from graph_builder.errors import UsageError
 from graph_builder.loading.dates import PartialDate, parse_date
@@ -98,7 +99,7 @@ def render_file(graph: Graph, kind: str, out: Path, *, at: PartialDate | None = 
         elif suffix == ".gexf":
             data = gexf(net)
         else:
-            data = figure(net, kind, suffix[1:])
+            data = figure(net, kind, suffix[1:], lang)
     with writing(out):
         write_atomic(out, data)
     return out
@@ -531,24 +532,24 @@ def _canvas(plt: Any, bounds: Box) -> tuple[Any, Any]:
     return fig, ax
 
 
-def edge_text(net: nx.MultiDiGraph, s: str, t: str, a: dict[str, Any]) -> str:
+def edge_text(net: nx.MultiDiGraph, s: str, t: str, a: dict[str, Any], lang: str = "en") -> str:
     """What a figure writes on an edge: the role when the legend does not already say it (a post's title,
     a role at a meeting), else nothing."""
     role = (a.get("role_label") or "").strip()
     legend = EDGE_STYLES.get(a["relation"], ("", "", 0, a["relation"]))[3]
-    if not role or role.lower() in (legend.lower(), a["relation"].replace("-", " ")):
+    if not role or role.lower() in (legend.lower(), word(legend, lang).lower(), a["relation"].replace("-", " ")):
         return ""
     return shorten(role, 28)
 
 
-def figure(net: nx.MultiDiGraph, kind: str, fmt: str) -> bytes:
-    """The network as a PNG or SVG figure."""
+def figure(net: nx.MultiDiGraph, kind: str, fmt: str, lang: str = "en") -> bytes:
+    """The network as a PNG or SVG figure, its title and legend in ``lang``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig = draw(net, kind)
+    fig = draw(net, kind, lang)
     buf = io.BytesIO()
     meta = {"Date": None} if fmt == "svg" else {"Software": "customs-kg"}
     fig.savefig(buf, format=fmt, bbox_inches="tight", pad_inches=0.15, dpi=DPI, metadata=meta)
@@ -556,7 +557,7 @@ def figure(net: nx.MultiDiGraph, kind: str, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def draw(net: nx.MultiDiGraph, kind: str) -> Any:
+def draw(net: nx.MultiDiGraph, kind: str, lang: str = "en") -> Any:
     """The matplotlib figure of :func:`figure` (labels placed apart, none beyond the figure)."""
     import matplotlib
 
@@ -564,12 +565,12 @@ def draw(net: nx.MultiDiGraph, kind: str) -> Any:
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "customs-kg"})
-    title = TITLES[kind] + (f" (as of {net.graph['as_of']})" if net.graph.get("as_of") else "")
+    title = word(TITLES[kind], lang) + (f" ({word('As of', lang)} {net.graph['as_of']})" if net.graph.get("as_of") else "")
     measure = _Measure(plt)
     try:
         if kind == "chairs":
-            return _timeline_figure(net, plt, title, measure)
-        return _network_figure(net, kind, plt, title, measure)
+            return _timeline_figure(net, plt, title, measure, lang)
+        return _network_figure(net, kind, plt, title, measure, lang)
     finally:
         plt.close(measure.fig)
 
@@ -581,7 +582,7 @@ def _node_spots(x: float, y: float, w: float, h: float) -> list[tuple[float, flo
             (x + g + w / 2 - 4, y + g + h / 2 - 4), (x - g - w / 2 + 4, y + g + h / 2 - 4)]
 
 
-def _network_figure(net: nx.MultiDiGraph, kind: str, plt: Any, title: str, measure: _Measure) -> Any:
+def _network_figure(net: nx.MultiDiGraph, kind: str, plt: Any, title: str, measure: _Measure, lang: str) -> Any:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -595,7 +596,7 @@ def _network_figure(net: nx.MultiDiGraph, kind: str, plt: Any, title: str, measu
         width, height = 150.0 * n ** 0.5 * 1.4, 150.0 * n ** 0.5
     order = sorted(net.nodes, key=lambda k: (-net.degree(k), k))
     texts = {k: wrap_label(net.nodes[k]["label"], 22, 3) for k in order}
-    edges = [(s, t, edge_text(net, s, t, a)) for s, t, a in net.edges(data=True)]
+    edges = [(s, t, edge_text(net, s, t, a, lang)) for s, t, a in net.edges(data=True)]
     for attempt in range(12):
         scale = 1.25 ** attempt
         pos = {k: (x * width * scale, y * height * scale) for k, (x, y) in unit.items()}
@@ -633,17 +634,20 @@ def _network_figure(net: nx.MultiDiGraph, kind: str, plt: Any, title: str, measu
                                        alpha=0.5 if uncertain else 0.9, arrows=True, arrowsize=10,
                                        node_size=NODE_AREA, connectionstyle="arc3,rad=0.05")
     _draw_labels(ax, labels)
-    handles: list[Any] = [Patch(color=NODE_COLORS.get(k, "#999999"), label=KIND_NAMES.get(k, k)) for k in kinds]
+    handles: list[Any] = [Patch(color=NODE_COLORS.get(k, "#999999"), label=word(KIND_NAMES.get(k, k), lang))
+                          for k in kinds]
     styles = {r: EDGE_STYLES.get(r, ("#999999", "solid", 1, r)) for r in relations}
-    handles += [Line2D([0], [0], color=styles[r][0], lw=2, ls=styles[r][1], label=styles[r][3]) for r in relations]
+    handles += [Line2D([0], [0], color=styles[r][0], lw=2, ls=styles[r][1], label=word(styles[r][3], lang))
+                for r in relations]
     if any(a["uncertain"] for _, _, a in net.edges(data=True)):
-        handles.append(Line2D([0], [0], color="#666666", lw=2, ls="dashed", label="cannot tell (as of the date)"))
+        handles.append(Line2D([0], [0], color="#666666", lw=2, ls="dashed",
+                              label=word("cannot tell whether it held on the date", lang)))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, borderaxespad=0.8)
     ax.set_title(title, fontsize=12, pad=10)
     return fig
 
 
-def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measure) -> Any:
+def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measure, lang: str) -> Any:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
@@ -720,8 +724,9 @@ def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measu
             w, h = measure(text, NODE_FONT)
             fixed.append(_Label(text, NODE_FONT, w, h, [(X(ordinal), bottom - 4 - h / 2)], (X(ordinal), bottom)))
         if undated:
-            w, h = measure("undated", NODE_FONT)
-            fixed.append(_Label("undated", NODE_FONT, w, h, [(undated_x, bottom - 4 - h / 2)], (undated_x, bottom)))
+            text = word("undated", lang)
+            w, h = measure(text, NODE_FONT)
+            fixed.append(_Label(text, NODE_FONT, w, h, [(undated_x, bottom - 4 - h / 2)], (undated_x, bottom)))
         if _place(fixed, taken, strict=True) and _place(labels, taken, strict=attempt < 11):
             break
     right = (undated_x + 60) if undated else X(tl.hi) + 20
@@ -744,12 +749,12 @@ def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measu
     _draw_labels(ax, fixed + labels)
     _draw_labels(ax, inside, box=False)
     ax.set_title(title, fontsize=12, pad=10)
-    ax.legend(handles=[Patch(color=EDGE_STYLES["chair-term"][0], label="chair term"),
-                       Patch(color=EDGE_STYLES["vice-chair-term"][0], label="vice-chair term"),
+    ax.legend(handles=[Patch(color=EDGE_STYLES["chair-term"][0], label=word("chair term", lang)),
+                       Patch(color=EDGE_STYLES["vice-chair-term"][0], label=word("vice-chair term", lang)),
                        Line2D([0], [0], marker=">", color="w", markerfacecolor="#999999", markeredgecolor="#333333",
-                              markersize=9, label="one date known: from (>) or until (<)"),
+                              markersize=9, label=word("one date known: from (>) or until (<)", lang)),
                        Line2D([0], [0], marker="D", color="w", markerfacecolor=NODE_COLORS["meeting"],
-                              markersize=8, label="meeting")],
+                              markersize=8, label=word("meeting", lang))],
               loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, borderaxespad=0.8)
     return fig
 
