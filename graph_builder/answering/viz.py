@@ -438,9 +438,9 @@ class _Label:
         return (c[0] - self.w / 2, c[1] - self.h / 2, c[0] + self.w / 2, c[1] + self.h / 2)
 
 
-def _place(labels: list[_Label], taken: _Boxes, strict: bool) -> bool:
+def _place(labels: list[_Label], taken: _Boxes, strict: bool, rings: int = 4) -> bool:
     """Give each label the first of its spots free of everything placed before it, else the first free place on
-    rings around its anchor (joined to it by a leader line). ``strict``: give up (False) after four rings."""
+    rings around its anchor (joined to it by a leader line). ``strict``: give up (False) after ``rings`` rings."""
     for lab in labels:
         for c in lab.spots:
             if taken.free(lab.box(c)):
@@ -450,7 +450,7 @@ def _place(labels: list[_Label], taken: _Boxes, strict: bool) -> bool:
             step = max(lab.h, 8.0)
             ring = 1
             while lab.at is None:
-                if strict and ring > 4:
+                if strict and ring > rings:
                     return False
                 r = NODE_R + step * ring
                 for i in range(16):
@@ -661,12 +661,14 @@ def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measu
     heads = [wrap_label(label, 34, 4) for _, label in tl.rows]
     head_w = max((measure(h, NODE_FONT)[0] for h in heads), default=0.0)
     for attempt in range(12):
-        row_h = 120.0 * 1.25 ** attempt
+        row_h = 150.0 * 1.25 ** attempt
 
         def Y(row: int, off: float = 0.0) -> float:
             return -(row * row_h) + off
 
         taken = _Boxes()
+        for i in range(1, len(tl.rows)):  # a label stays in its row's band (the line between rows is taken)
+            taken.add((-head_w - 14, Y(i) + row_h / 2 - 0.5, undated_x + 600, Y(i) + row_h / 2 + 0.5))
         fixed: list[_Label] = []
         shapes: list[tuple[str, Any]] = []
         for i, head in enumerate(heads):  # row names at the left, right-aligned on the axis
@@ -711,13 +713,17 @@ def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measu
         for mark in tl.marks:
             undated |= mark.date is None
             x = X(mark.date) if mark.date is not None else undated_x
-            y = Y(mark.row, -40)
+            y = Y(mark.row, -48)
             shapes.append(("meeting", (x, y)))
             taken.add((x - 6, y - 6, x + 6, y + 6))
             text = wrap_label(mark.label + (f"\n{'; '.join(mark.chairs)}" if mark.chairs else ""), 30, 4)
             w, h = measure(text, NOTE_FONT)
-            labels.append(_Label(text, NOTE_FONT, w, h, [(x, y - 8 - h / 2), (x + 9 + w / 2, y), (x - 9 - w / 2, y),
-                                                         (x, y + 8 + h / 2)], (x, y)))
+            below = y - 8 - h / 2
+            labels.append(_Label(text, NOTE_FONT, w, h, [(x, below), (x + 9 + w / 2, y), (x - 9 - w / 2, y),
+                                                         (x + w / 2 - 6, below), (x - w / 2 + 6, below),
+                                                         (x, y + 8 + h / 2), (x, below - h - 2),
+                                                         (x + w / 2 - 6, below - h - 2), (x - w / 2 + 6, below - h - 2)],
+                                 (x, y)))
         bottom = Y(len(tl.rows) - 1) - row_h / 2 - 10
         ticks = [(dt.date(year, 1, 1).toordinal(), str(year)) for year in tl.years]
         for ordinal, text in ticks:
@@ -727,7 +733,8 @@ def _timeline_figure(net: nx.MultiDiGraph, plt: Any, title: str, measure: _Measu
             text = word("undated", lang)
             w, h = measure(text, NODE_FONT)
             fixed.append(_Label(text, NODE_FONT, w, h, [(undated_x, bottom - 4 - h / 2)], (undated_x, bottom)))
-        if _place(fixed, taken, strict=True) and _place(labels, taken, strict=attempt < 11):
+        # A label far from its mark would read as another row's: the rows grow instead (rings only at the end).
+        if _place(fixed, taken, strict=True, rings=0) and _place(labels, taken, strict=attempt < 11, rings=0):
             break
     right = (undated_x + 60) if undated else X(tl.hi) + 20
     frame = [(-head_w - 14, bottom, right, Y(0) + row_h / 2)]
