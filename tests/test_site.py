@@ -474,10 +474,12 @@ def test_the_russian_site_gives_every_line_in_russian(invented_sites):
 
 
 def test_the_russian_site_has_a_word_for_every_phrase_it_prints(tmp_path):
-    """Every phrase the cards, timelines, networks and pages look up has its Russian form (words.MISSING)."""
+    """Every phrase the cards, timelines, networks, pages and figures look up has its Russian form (words.MISSING)."""
     from conftest import ARTICLES, BUNDLED_FACTS, with_articles
     from graph_builder.answering import words
+    from graph_builder.answering.network import KINDS
     from graph_builder.answering.site import write_site
+    from graph_builder.answering.viz import render_file
     from graph_builder.pipeline import open_facts
 
     facts = with_articles(tmp_path / "facts", BUNDLED_FACTS,
@@ -485,4 +487,6 @@ def test_the_russian_site_has_a_word_for_every_phrase_it_prints(tmp_path):
     graph = open_facts(facts)[1].merged_graph()
     words.MISSING.clear()
     write_site(graph, tmp_path / "site", lang="ru")
+    for kind in KINDS:  # and the figures of `viz --lang ru`
+        render_file(graph, kind, tmp_path / f"{kind}.svg", lang="ru")
     assert not words.MISSING, sorted(words.MISSING)

@@ -143,6 +143,8 @@ _RU_CARDS = {
     "when the successor took office": "со вступлением преемника в должность",
     "up the part-of links": "по цепочке вхождения", "group": "группа",
     "chair derived from a term (not stated)": "председатель по сроку (источник этого не говорит)",
+    "vice-chair derived from a term (not stated)": "заместитель председателя по сроку (источник этого не говорит)",
+    "one date known: from (>) or until (<)": "известна одна дата: с (>) или по (<)",
     "planned, invited or announced (not stated as done)": "запланировано, приглашён или объявлено (не утверждается, что состоялось)",
     "meetings in this term, from the term's dates": "заседания в этом сроке — по датам срока",
 }
