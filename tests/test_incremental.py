@@ -157,9 +157,9 @@ def test_one_changed_source_file_is_the_only_one_parsed_and_the_result_is_a_full
         assert (a / name).read_bytes() == (b / name).read_bytes()
 
 
-def test_an_entities_change_reparses_everything(facts_copy, tmp_path):
+def test_an_entities_change_rebuilds_only_the_graphs_that_name_the_entity(facts_copy, tmp_path):
     cache = Cache(tmp_path / "cache")
-    build_cached(load_facts_cached(facts_copy, cache), cache)
+    before = build_cached(load_facts_cached(facts_copy, cache), cache)
     people = facts_copy / "entities" / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     stats = Stats()
@@ -171,8 +171,25 @@ def test_an_entities_change_reparses_everything(facts_copy, tmp_path):
     people.write_text(text.replace("Gubaidulin", "Gubaydulin", 1), encoding="utf-8")
     stats = Stats()
     facts = load_facts_cached(facts_copy, cache, stats)
-    build_cached(facts, cache, stats)
-    assert len(stats.built) == len(facts.sources)  # names feed every source's labels: all rebuilt
+    after = build_cached(facts, cache, stats)
+    clean = build_graph(facts_copy)[1]
+    assert (after.default, dict(after.graphs), dict(after.origins)) == \
+        (clean.default, dict(clean.graphs), dict(clean.origins))
+    person = next(k for k, e in facts.entities.items() if "Gubaydulin" in e.names.pref["en"])
+    naming = {key for key, src in facts.sources.items() if person in Path(src.loc.file).read_text(encoding="utf-8")}
+    changed = {key for key in facts.sources
+               if before.graphs.get(ID[key + "/graph"]) != clean.graphs.get(ID[key + "/graph"])}
+    # the graphs whose triples the new name changes are rebuilt, and no graph of a source that does not name him
+    assert changed and changed <= set(stats.built) <= naming < set(facts.sources)
+    # a label no statement reads (his Russian name): the default graph only, no source's graph
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("Губайдулин", "Губайдуллин", 1), encoding="utf-8")
+    stats = Stats()
+    again = build_cached(load_facts_cached(facts_copy, cache, stats), cache, stats)
+    clean = build_graph(facts_copy)[1]
+    assert stats.built == [] and stats.default_built
+    assert (again.default, dict(again.graphs), dict(again.origins)) == \
+        (clean.default, dict(clean.graphs), dict(clean.origins))
 
 
 def test_incremental_validation_of_an_injected_change_equals_a_full_validation(tmp_path):

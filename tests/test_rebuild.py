@@ -113,9 +113,25 @@ def rename_entity(facts: Path) -> None:
     orgs.write_text(text.replace('"Council of the CCO-1"', '"General Council of the CCO-1"', 1), encoding="utf-8")
 
 
+def relabel_entity(facts: Path) -> None:
+    """One label of an entity changed (its Russian name, which only the default graph holds)."""
+    orgs = facts / "entities" / "organizations.yaml"
+    text = orgs.read_text(encoding="utf-8")
+    assert '"Совет ОТС-1"' in text
+    orgs.write_text(text.replace('"Совет ОТС-1"', '"Совет ОТС-1 (новый)"', 1), encoding="utf-8")
+
+
+def add_entity_alone(facts: Path) -> None:
+    """A new person in an entities file, which no statement names yet."""
+    people = sorted((facts / "entities").glob("people*.yaml"))[0]
+    people.write_text(people.read_text(encoding="utf-8").rstrip("\n") + "\n  - id: person-added-alone\n"
+                      "    type: Person\n    name: {en: \"Added Alone\", ru: \"Добавлен Один\"}\n", encoding="utf-8")
+
+
 EDITS = {"headline": edit_headline, "date": edit_date, "new membership": add_membership,
          "removed statement": remove_statement, "removed elected membership": remove_elected_membership,
-         "new entity": add_entity, "renamed entity": rename_entity}
+         "new entity": add_entity, "renamed entity": rename_entity, "relabelled entity": relabel_entity,
+         "new entity named by nothing": add_entity_alone}
 
 
 def _summary(proc: subprocess.CompletedProcess[str]) -> list[str]:

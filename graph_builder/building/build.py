@@ -174,16 +174,70 @@ class Build:
         return ds
 
 
-class _Builder:
-    def __init__(self, facts: Facts, memberships_by_election: Mapping[str, set[str]]):
+class FactsReader:
+    """What the statements of one source read of the rest of the facts: names, entity types, the memberships a
+    handover names, the memberships an election resulted in. With ``reads``, each read is recorded there as
+    ``(method, key)`` (the methods below), so that a cached graph can be kept while what it read is unchanged
+    (graph_builder.building.cache: :func:`reads_digest`)."""
+
+    def __init__(self, facts: Facts, memberships_by_election: Mapping[str, set[str]],
+                 reads: set[tuple[str, str]] | None = None):
         self.facts = facts
         self.memberships_by_election = memberships_by_election
-        self.out = Build()
+        self.reads = reads
 
     @cached_property
     def memberships(self) -> dict[str, list[Statement]]:
         """The membership statements by key (a handover names the posts it passes on by them)."""
         return self.facts.claim_keys("membership")
+
+    def _read(self, method: str, key: str) -> None:
+        if self.reads is not None:
+            self.reads.add((method, key))
+
+    def name(self, key: str) -> str:
+        """The English name of an entity or role (the key itself when it names neither)."""
+        self._read("name", key)
+        if key in self.facts.entities:
+            return self.facts.entities[key].names.pref["en"]
+        if key in self.facts.roles:
+            return self.facts.roles[key].names.pref["en"]
+        return key
+
+    def entity_type(self, key: str) -> str:
+        """The type of an entity."""
+        self._read("entity_type", key)
+        return self.facts.entities[key].type
+
+    def membership(self, key: str) -> Values:
+        """The values of the (first) membership statement of ``key``."""
+        self._read("membership", key)
+        return self.memberships[key][0].values
+
+    def resulting(self, election: str) -> list[str]:
+        """The memberships the election ``election`` resulted in, sorted."""
+        self._read("resulting", election)
+        return sorted(self.memberships_by_election.get(election, ()))
+
+    def value(self, method: str, key: str) -> str:
+        """What the read ``(method, key)`` gives now, as text (a read recorded by another layout gives "?")."""
+        if method not in ("name", "entity_type", "membership", "resulting"):
+            return "?"
+        reads, self.reads = self.reads, None
+        try:
+            found: object = getattr(self, method)(key)
+        except (KeyError, IndexError):
+            found = None
+        finally:
+            self.reads = reads
+        return repr(found)
+
+
+class _Builder(FactsReader):
+    def __init__(self, facts: Facts, memberships_by_election: Mapping[str, set[str]],
+                 reads: set[tuple[str, str]] | None = None):
+        super().__init__(facts, memberships_by_election, reads)
+        self.out = Build()
 
     # -- helpers ----------------------------------------------------------
     def base(self, s: Node, p: Node, o: Node) -> None:
@@ -204,13 +258,6 @@ class _Builder:
         if kind in ("Country", "City"):
             self.base(node, SCHEMA.name, Literal(pref["en"], lang="en"))
         self.out.origins[node].add(loc)
-
-    def name(self, key: str) -> str:
-        if key in self.facts.entities:
-            return self.facts.entities[key].names.pref["en"]
-        if key in self.facts.roles:
-            return self.facts.roles[key].names.pref["en"]
-        return key
 
     # -- vocabularies, entities, sources ---------------------------------
     def roles(self) -> None:
@@ -442,9 +489,8 @@ class _Statement:
 
     def k_membership(self, v: Values) -> None:
         m = iri(self.st.subject)
-        member = self.b.facts.entities[v.text("member")]
         self.add(m, RDF.type, ORG.Membership)
-        if member.type == "Person":
+        if self.b.entity_type(v.text("member")) == "Person":
             self.add(m, RDF.type, CKG.Tenure)
         self.add(m, ORG.member, iri(v.text("member")))
         self.add(m, ORG.organization, iri(v.text("organization")))
@@ -507,7 +553,7 @@ class _Statement:
             self.add(iri(v.text("at")), SCHEMA.subEvent, e)
         if "date" in v:
             self.fact(e, SCHEMA.startDate, date_literal(v.date("date")))
-        for m in sorted(self.b.memberships_by_election.get(self.st.subject, ())):
+        for m in self.b.resulting(self.st.subject):
             self.add(e, CKG.resultingMembership, iri(m))
         self.claim(e)
 
@@ -515,7 +561,7 @@ class _Statement:
         unit, parent = iri(v.text("unit")), iri(v.text("parent"))
         self.fact(unit, ORG.subOrganizationOf, parent)
         self.add(parent, ORG.hasSubOrganization, unit)
-        if self.b.facts.entities[v.text("unit")].type in UNIT_TYPES:
+        if self.b.entity_type(v.text("unit")) in UNIT_TYPES:
             self.fact(unit, ORG.unitOf, parent)
             self.add(parent, ORG.hasUnit, unit)
 
@@ -535,8 +581,7 @@ class _Statement:
         self.fact(iri(v.text("entity")), SKOS.altLabel, Literal(v.text("text"), lang=v.text("lang")))
 
     def k_run_by(self, v: Values) -> None:
-        thing = self.b.facts.entities[v.text("thing")]
-        pred = SCHEMA.organizer if thing.type in ("Meeting", "Session", "Phase", "Operation") else SCHEMA.provider
+        pred = SCHEMA.organizer if self.b.entity_type(v.text("thing")) in ("Meeting", "Session", "Phase", "Operation") else SCHEMA.provider
         for by in v.keys_of("by"):
             self.fact(iri(v.text("thing")), pred, iri(by))
 
@@ -596,14 +641,11 @@ class _Statement:
         self.claim(h)
         self.fact(iri(out_key), CKG.succeededBy, iri(in_key))
 
-    def _membership(self, key: str) -> Values:
-        return self.b.memberships[key][0].values
-
     def _holder(self, membership: str) -> str:
-        return self.b.name(self._membership(membership).text("member"))
+        return self.b.name(self.b.membership(membership).text("member"))
 
     def _post(self, membership: str) -> str:
-        v = self._membership(membership)
+        v = self.b.membership(membership)
         return f"{self.b.name(v.text('role'))} of {self.b.name(v.text('organization'))}"
 
     def k_said(self, v: Values) -> None:
@@ -657,23 +699,35 @@ def build_shared(facts: Facts) -> Build:
     return b.out
 
 
-def build_source(facts: Facts, statements: Iterable[Statement], elections: Mapping[str, set[str]]) -> Build:
+def build_source(facts: Facts, statements: Iterable[Statement], elections: Mapping[str, set[str]],
+                 reads: set[tuple[str, str]] | None = None) -> Build:
     """The named graph(s) of some statements, all of one source article, with where each node was stated.
 
     ``elections`` is :func:`memberships_by_election` of the whole facts folder (an election's statement
-    names the memberships that statements elsewhere say it resulted in)."""
-    b = _Builder(facts, elections)
+    names the memberships that statements elsewhere say it resulted in). With ``reads``, what the statements
+    read of the rest of the facts is recorded there (see :class:`FactsReader`)."""
+    b = _Builder(facts, elections, reads)
     b.statements(statements)
     return b.out
 
 
 def merge(into: Build, part: Build) -> None:
-    """Add ``part``'s quads and origins to ``into``."""
+    """Add ``part``'s quads and origins to ``into``, which takes over ``part``'s sets of the graphs and nodes
+    it has not (``part`` is not to be used afterwards)."""
     into.default |= part.default
     for g, triples in part.graphs.items():
-        into.graphs[g] |= triples
+        mine = into.graphs.get(g)
+        if mine is None:
+            into.graphs[g] = triples
+        else:
+            mine |= triples
+    origins = into.origins
     for node, locs in part.origins.items():
-        into.origins[node] |= locs
+        known = origins.get(node)
+        if known is None:
+            origins[node] = locs
+        else:
+            known |= locs
 
 
 def build_derived(facts: Facts) -> Build:

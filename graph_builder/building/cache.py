@@ -34,8 +34,8 @@ from typing import Any, Iterable
 from rdflib import Literal, URIRef
 
 from graph_builder import __version__
-from graph_builder.building.build import (Build, build_derived, build_shared, build_source, memberships_by_election, merge,
-                                          source_graph_iri)
+from graph_builder.building.build import (Build, FactsReader, build_derived, build_shared, build_source,
+                                          memberships_by_election, merge, source_graph_iri)
 from graph_builder.errors import FactsError, Problem
 from graph_builder.loading.facts import (Declared, Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
                     parse_file, resolve)
@@ -45,7 +45,7 @@ from graph_builder.loading.schema import SCHEMA_VERSION
 from graph_builder.loading.yamlload import YStr
 
 
-CACHE_VERSION = 4  # 4: a claim with a draft: line is a pending proposal (refused as a whole), no longer an unknown field
+CACHE_VERSION = 5  # 5: a source's graph is kept with what it read of the rest of the facts (FactsReader)
 copyreg.pickle(YStr, lambda s: (YStr, (str(s), s.line, s.quoted)))
 
 
@@ -381,25 +381,26 @@ def _digest(obj: object) -> str:
     return sha256_hex(repr(obj).encode("utf-8"))
 
 
-def _handed_over(facts: Facts) -> list[tuple[str, list[str]]]:
-    """The memberships handovers name, with their values: a handover's label names their posts and holders,
-    which may be stated by another source."""
-    named = {st.values.text(side) for st in facts.statements if st.kind == "handover" for side in ("outgoing", "incoming")}
-    if not named:  # the common case: no membership needs reading
-        return []
-    return sorted((k, [repr(st.values) for st in sts]) for k, sts in facts.claim_keys("membership").items() if k in named)
+def reads_digest(reader: FactsReader, reads: Iterable[tuple[str, str]]) -> str:
+    """A digest of what the reads ``reads`` (recorded by :func:`graph_builder.building.build.build_source`) give
+    in the facts of ``reader`` now."""
+    return _digest([(method, key, reader.value(method, key)) for method, key in sorted(reads)])
 
 
 def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Build:
-    """Like :func:`graph_builder.building.build.build`, rebuilding only the sources whose inputs changed."""
+    """Like :func:`graph_builder.building.build.build`, rebuilding only the sources whose inputs changed.
+
+    A source's graph is a function of the source, its statements and what they read of the rest of the facts
+    (the names, types and memberships :class:`graph_builder.building.build.FactsReader` records). It is cached
+    under the first two, with the reads and their digest; it is kept while the reads give the same, so that
+    an edit of an entity rebuilds only the graphs that read it (and its version, which says when the
+    validation and the written files must follow, changes with the reads)."""
     stats = stats if stats is not None else Stats()
     _IRIS.clear()  # shared within one build, not kept from the previous one
-    entities = sorted((k, repr(v)) for k, v in facts.entities.items())
-    roles = sorted((k, repr(v)) for k, v in facts.roles.items())
     # the default graph (build_shared) is made from every declared part of the facts but the statements
     declared = [(f.name, sorted((k, repr(v)) for k, v in getattr(facts, f.name).items()))
-                for f in fields(Declared) if f.name not in ("statements", "entities", "roles")]
-    default_key = _CODE_SHA + _digest((entities, roles, declared))
+                for f in fields(Declared) if f.name != "statements"]
+    default_key = _CODE_SHA + _digest(declared)
     cached = cache.get("graph", "default graph", default_key)
     if cached is None:
         shared_part = build_shared(facts)
@@ -411,24 +412,25 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     out = Build(default=default, graphs=defaultdict(set, shared_graphs), origins=defaultdict(set, shared_origins))
     stats.versions["default"] = default_key
     mbe = memberships_by_election(facts)
-    shared = _CODE_SHA + _digest((entities, roles, _handed_over(facts)))
+    reader = FactsReader(facts, mbe)
     by_source: dict[str, list[Any]] = defaultdict(list)
     for st in facts.statements:
         by_source[st.source].append(st)
     for key, sts in by_source.items():
         src = facts.sources[key]
-        # a source's graph reads the memberships_by_election entries of its own statements' subjects (an
-        # election lists the memberships it resulted in): those, not the whole map, key it
-        elections = sorted((st.subject, sorted(mbe[st.subject])) for st in sts if st.subject in mbe)
-        entry_key = shared + _digest((repr(src), [repr(st) for st in sts], elections))
+        entry_key = _CODE_SHA + _digest((repr(src), [repr(st) for st in sts]))
         entry = cache.get("graph", key, entry_key)
+        if entry is not None and reads_digest(reader, entry[2]) != entry[3]:
+            entry = None  # something it read of the rest of the facts changed
         if entry is None:
-            part = build_source(facts, sts, mbe)
-            entry = ({g: set(t) for g, t in part.graphs.items()}, {n: set(l) for n, l in part.origins.items()})
+            reads: set[tuple[str, str]] = set()
+            part = build_source(facts, sts, mbe, reads)
+            entry = ({g: set(t) for g, t in part.graphs.items()}, {n: set(l) for n, l in part.origins.items()},
+                     sorted(reads), reads_digest(reader, reads))
             cache.put("graph", key, entry_key, entry)
             stats.built.append(key)
-        stats.versions[str(source_graph_iri(key))] = entry_key
-        graphs, origins = entry
+        graphs, origins, _reads, read = entry
+        stats.versions[str(source_graph_iri(key))] = _digest((entry_key, read))
         merge(out, Build(graphs=defaultdict(set, graphs), origins=defaultdict(set, origins)))
     merge(out, build_derived(facts))  # cheap, and it reads every source: rebuilt each time
     return out
