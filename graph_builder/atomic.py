@@ -24,7 +24,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from graph_builder.errors import InputError
 
@@ -209,10 +209,11 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     raise PublishError(f"{out_dir}: error: output: could not publish the build (the folder keeps changing)")
 
 
-def write_synced(path: Path, data: bytes) -> None:
-    """Write a new file ``path`` and flush it to disk."""
+def write_synced(path: Path, data: bytes | Sequence[bytes | memoryview]) -> None:
+    """Write a new file ``path`` (``data``: its bytes, or its parts in order) and flush it to disk."""
     with open(path, "wb") as fh:
-        fh.write(data)
+        for part in [data] if isinstance(data, bytes) else data:
+            fh.write(part)
         fh.flush()
         os.fsync(fh.fileno())
 

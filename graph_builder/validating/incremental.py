@@ -12,6 +12,8 @@ full validation's.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from typing import Any, Iterable, Mapping
 
 from rdflib import Graph, Literal, URIRef
@@ -23,7 +25,7 @@ from graph_builder.loading.facts import Loc
 from graph_builder.validating.ntriples import NTriple, node_of, nt_term, nt_triples
 from graph_builder.validating.validate import Violation, locations_of, short
 from graph_builder.validating.validate_engine import prepare, validate_nt
-from graph_builder.validating.validate_reach import walk
+from graph_builder.validating.validate_reach import Links, walk
 
 
 def _version(triples: Iterable[NTriple]) -> str:
@@ -109,11 +111,14 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     start: dict[Node, int] = {}
     for s, p, _o in touched:
         start[s] = max(start.get(s, -1), depth - (0 if p in free else 1))
-    links = [t for t in merged if type(t[2]) is not Literal]
+    # the scans of the whole graph below are C loops over columns (see Links)
+    everything = merged if isinstance(merged, list) else list(merged)
+    links = list(compress(everything, map(is_not, map(type, map(itemgetter(2), everything)), repeat(Literal))))
     gone = [(s, p, o) for s, p, o in touched if o is not None]  # removed links still lead to what they reached
-    affected = walk(links + gone, start, free, forward=False)
-    ahead = walk(links, {n: depth for n in affected}, free, forward=True)
-    part = [t for t in merged if t[0] in ahead and (ahead[t[0]] >= 1 or t[1] in free)]
+    affected = walk(Links(links + gone), start, free, forward=False)
+    ahead = walk(Links(links), {n: depth for n in affected}, free, forward=True)
+    part = [t for t in compress(everything, map(ahead.__contains__, map(itemgetter(0), everything)))
+            if ahead[t[0]] >= 1 or t[1] in free]
     wanted = {nt_term(n) for n in affected}
     fresh, exact = validate_nt(prep, nt_triples(part), part, built.origins)
     if not exact:

@@ -9,6 +9,8 @@ the focus nodes an edit can reach.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import itemgetter
 from typing import Any, Mapping
 
 from rdflib import Graph, URIRef
@@ -189,16 +191,28 @@ def shapes_depth(shapes: Graph) -> tuple[int, frozenset[URIRef]] | None:
 
 
 
-def walk(links: list[Triple], start: Mapping[Node, int], free: frozenset[URIRef], forward: bool) -> dict[Node, int]:
-    """Nodes reached from ``start`` (node -> links left) along ``links`` (triples whose object is not a
-    literal), forwards or backwards; a link costs one, a link with a free predicate nothing. Returns
-    the most links left at each node reached. One pass over the links per step away from ``start``."""
+class Links:
+    """Triples whose object is not a literal, with their subjects and objects in columns of their own, so that
+    :func:`walk` picks the triples at a node with C loops (a pass over a million links in tens of
+    milliseconds, instead of a Python loop's second)."""
+
+    def __init__(self, triples: list[Triple]):
+        self.triples = triples
+        self.subjects = list(map(itemgetter(0), triples))
+        self.objects = list(map(itemgetter(2), triples))
+
+
+def walk(links: Links, start: Mapping[Node, int], free: frozenset[URIRef], forward: bool) -> dict[Node, int]:
+    """Nodes reached from ``start`` (node -> links left) along ``links``, forwards or backwards; a link costs
+    one, a link with a free predicate nothing. Returns the most links left at each node reached. One pass
+    over the links per step away from ``start``."""
     best = {n: left for n, left in start.items() if left >= 0}
     frontier = dict(best)
     here_at, there_at = (0, 2) if forward else (2, 0)
+    column = links.subjects if forward else links.objects
     while frontier:
         step: dict[Node, int] = {}
-        for t in [t for t in links if t[here_at] in frontier]:
+        for t in compress(links.triples, map(frontier.__contains__, column)):
             rest = frontier[t[here_at]] - (0 if t[1] in free else 1)
             there = t[there_at]
             if rest >= 0 and best.get(there, -1) < rest:

@@ -25,6 +25,8 @@ import bisect
 import hashlib
 import itertools
 import os
+from itertools import compress
+from operator import itemgetter
 from array import array
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -71,11 +73,14 @@ class Layout:
     sha256: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256 of the file as published
 
 
+Piece = bytes | memoryview  # a part of a file: the files are written from their parts, never joined in memory
+
+
 @dataclass
 class Rendered:
     """The bytes of the two files, their layout, and the triple counts the gate found (None: count them all)."""
 
-    files: dict[str, bytes]
+    files: dict[str, bytes | list[Piece]]  # a file's bytes, or its parts
     layout: Layout
     counted: dict[str, int] | None = None
 
@@ -117,33 +122,53 @@ def render_full(built: Build, merged: Iterable[Triple], versions: Mapping[str, s
     default_chunks = subject_chunks(built.default, writer)
     graph_chunks = [(writer.sort_key(g)[1], graph_chunk(g, subject_chunks(built.graphs[g], writer, "    "), writer))
                     for g in graphs]
-    files = {TURTLE_NAME: document(turtle_head, "".join(t for _k, t in turtle_chunks)).encode("utf-8"),
-             TRIG_NAME: document(trig_head, "".join(t for _k, t in itertools.chain(default_chunks, graph_chunks)))
-             .encode("utf-8")}
+    files: dict[str, bytes | list[Piece]] = {TURTLE_NAME: document(turtle_head, "".join(t for _k, t in turtle_chunks)).encode("utf-8"),
+                                             TRIG_NAME: document(trig_head, "".join(
+        t for _k, t in itertools.chain(default_chunks, graph_chunks))).encode("utf-8")}
     layout = Layout(dict(versions), prefixes, _byte_length(turtle_head), _section(turtle_chunks),
                     _byte_length(trig_head), _section(default_chunks), _section(graph_chunks))
     return Rendered(files, layout)
 
 
-def _splice(body: memoryview, section: Section, redo: Mapping[str, bytes | None],
-            ) -> tuple[list[bytes | memoryview], Section, list[memoryview]]:
+class _Body:
+    """The blocks of a previous file: the bytes after its head, and a newline (the last block of a file has
+    one newline less than a block before others), without copying them."""
+
+    def __init__(self, view: memoryview, end: bytes = b"\n"):
+        self.view, self.end = view, end
+
+    def __len__(self) -> int:
+        return len(self.view) + len(self.end)
+
+    def sub(self, start: int, stop: int) -> "_Body":
+        if stop <= len(self.view):
+            return _Body(self.view[start:stop], b"")
+        return _Body(self.view[start:], self.end[:stop - len(self.view)])
+
+    def pieces(self, start: int, stop: int | None = None) -> list[Piece]:
+        part = self.sub(start, len(self) if stop is None else stop)
+        return [p for p in (part.view, part.end) if len(p)]
+
+
+def _splice(body: _Body, section: Section, redo: Mapping[str, bytes | None],
+            ) -> tuple[list[Piece], Section, list[bytes]]:
     """The blocks of ``section`` (lying in ``body``) with those of ``redo`` replaced, added (a new key) or dropped
     (None); return the parts of the new run, its section and the old blocks replaced or dropped."""
     starts = [0, *itertools.accumulate(section.lengths)]
     keys, lengths = section.keys, section.lengths
-    parts: list[bytes | memoryview] = []
+    parts: list[Piece] = []
     out = Section()
-    replaced: list[memoryview] = []
+    replaced: list[bytes] = []
     cursor = 0
     for key in sorted(redo):
         i = bisect.bisect_left(keys, key, lo=cursor)
         if i > cursor:
-            parts.append(body[starts[cursor]:starts[i]])
+            parts += body.pieces(starts[cursor], starts[i])
             out.keys.extend(keys[cursor:i])
             out.lengths.extend(lengths[cursor:i])
         cursor = i
         if i < len(keys) and keys[i] == key:
-            replaced.append(body[starts[i]:starts[i + 1]])
+            replaced.append(b"".join(body.pieces(starts[i], starts[i + 1])))
             cursor = i + 1
         new = redo[key]
         if new is not None:
@@ -151,7 +176,7 @@ def _splice(body: memoryview, section: Section, redo: Mapping[str, bytes | None]
             out.keys.append(key)
             out.lengths.append(len(new))
     if cursor < len(keys):
-        parts.append(body[starts[cursor]:])
+        parts += body.pieces(starts[cursor])
         out.keys.extend(keys[cursor:])
         out.lengths.extend(lengths[cursor:])
     return parts, out, replaced
@@ -166,16 +191,21 @@ def _blocks(triples: Iterable[Triple], writer: TermWriter, keys: Iterable[str], 
 
 
 def _of_subjects(triples: Iterable[Triple], subjects: set[Node]) -> list[Triple]:
-    return [t for t in triples if t[0] in subjects]
+    everything = triples if isinstance(triples, list) else list(triples)
+    return list(compress(everything, map(subjects.__contains__, map(itemgetter(0), everything))))  # C loops
 
 
-def _gated(suffix: str, head_bytes: bytes, pieces: Sequence[bytes | memoryview], shown: str) -> int:
+def _gated(suffix: str, head_bytes: bytes, pieces: Sequence[Piece], shown: str) -> int:
     return gate_count(head_bytes + b"".join(pieces), suffix, shown) if pieces else 0
 
 
-def _joined(head_text: str, parts: Sequence[bytes | memoryview]) -> bytes:
-    body = b"".join(parts)
-    return head_text.encode("utf-8") + body[:-1] if body else (head_text.rstrip("\n") + "\n").encode("utf-8")
+def _joined(head_text: str, parts: Sequence[Piece]) -> list[Piece]:
+    """The parts of a file: its head, then the blocks but for the last block's final newline."""
+    pieces = [p for p in parts if len(p)]
+    if not pieces:
+        return [(head_text.rstrip("\n") + "\n").encode("utf-8")]
+    pieces[-1] = pieces[-1][:-1]
+    return [head_text.encode("utf-8"), *pieces]
 
 
 def render_patch(built: Build, merged: Iterable[Triple], versions: Mapping[str, str], layout: Layout,
@@ -196,12 +226,13 @@ def render_patch(built: Build, merged: Iterable[Triple], versions: Mapping[str, 
     turtle_head, trig_head = _heads(prefixes, graphs, writer)
     subjects = sorted(changed_subjects)
     nodes = set(changed_subjects.values())
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | list[Piece]] = {}
     counted: dict[str, int] = {}
 
     # the Turtle: the blocks of the changed subjects
     old_turtle = old[TURTLE_NAME]
-    body = memoryview(old_turtle[layout.turtle_head:] + b"\n" if layout.turtle.keys else b"")
+    body = _Body(memoryview(old_turtle)[layout.turtle_head:] if layout.turtle.keys else memoryview(b""),
+                 b"\n" if layout.turtle.keys else b"")
     redo = _blocks(_of_subjects(merged, nodes), writer, subjects)
     parts, turtle, replaced = _splice(body, layout.turtle, redo)
     files[TURTLE_NAME] = _joined(turtle_head, parts)
@@ -213,12 +244,13 @@ def render_patch(built: Build, merged: Iterable[Triple], versions: Mapping[str, 
     # the TriG: the default graph's blocks of the changed subjects, and the changed named graphs whole
     old_trig = old[TRIG_NAME]
     empty = not layout.trig_default.keys and not layout.trig_graphs.keys
-    body = memoryview(b"" if empty else old_trig[layout.trig_head:] + b"\n")
+    body = _Body(memoryview(b"" if empty else old_trig)[layout.trig_head:], b"" if empty else b"\n")
     split = layout.trig_default.size()
     default_redo: dict[str, bytes | None] = {}
     if DEFAULT in changed_graphs:
         default_redo = _blocks(_of_subjects(built.default, nodes), writer, subjects)
-    default_parts, trig_default, default_replaced = _splice(body[:split], layout.trig_default, default_redo)
+    default_parts, trig_default, default_replaced = _splice(body.sub(0, split), layout.trig_default,
+                                                                default_redo)
     graph_redo: dict[str, bytes | None] = {}
     for key in changed_graphs - {DEFAULT}:
         g = URIRef(key)
@@ -226,7 +258,8 @@ def render_patch(built: Build, merged: Iterable[Triple], versions: Mapping[str, 
         nt = writer.sort_key(g)[1]
         graph_redo[nt] = graph_chunk(g, subject_chunks(triples, writer, "    "), writer).encode("utf-8") \
             if triples else None
-    graph_parts, trig_graphs, graph_replaced = _splice(body[split:], layout.trig_graphs, graph_redo)
+    graph_parts, trig_graphs, graph_replaced = _splice(body.sub(split, len(body)), layout.trig_graphs,
+                                                          graph_redo)
     files[TRIG_NAME] = _joined(trig_head, default_parts + graph_parts)
     new_pieces = [b for b in (*default_redo.values(), *graph_redo.values()) if b is not None]
     counted[TRIG_NAME] = old_counts[TRIG_NAME] \

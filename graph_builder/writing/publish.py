@@ -39,7 +39,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from graph_builder.atomic import (PublishError, current_umask, describe_os_error, fsync_dir, private_folder, swap_in,
                                   sweep, write_synced)
@@ -297,9 +297,10 @@ def writing(target: Path) -> Iterator[None]:
                            "what was there before is left as it was") from None
 
 
-def publish(out_dir: Path, files: Mapping[str, bytes], kind: str = "build", *,
+def publish(out_dir: Path, files: Mapping[str, bytes | Sequence[bytes | memoryview]], kind: str = "build", *,
             counted: Mapping[str, int] | None = None, built_from: Mapping[str, object] | None = None) -> dict[str, object]:
-    """Write ``files`` as one output of ``kind`` (``build`` or ``export``) in ``out_dir``; return the manifest.
+    """Write ``files`` (each file's bytes, or its parts in order) as one output of ``kind`` (``build`` or
+    ``export``) in ``out_dir``; return the manifest.
 
     ``out_dir`` must be absent, empty or an earlier output of ``kind``
     (:func:`check_output_folder`); any other file of that earlier output is
