@@ -261,12 +261,16 @@ def _one(graph: Any, q: Any, params: dict[str, str], impl: str) -> tuple[float, 
 
 
 EDITS = {"headline": "one-file edit: a headline", "date": "one-file edit: a publication date",
-         "membership": "one-file edit: a new membership", "removal": "one-file edit: a removed statement"}
+         "membership": "one-file edit: a new membership", "removal": "one-file edit: a removed statement",
+         "entity": "one-file edit: an entity's name"}
 REBUILDS = {"nochange": "no-change build", **EDITS}
 
 
-def _edit_target(facts: Path) -> Path:
-    """The facts file the edits change: the first meeting's report."""
+def _edit_target(facts: Path, kind: str = "headline") -> Path:
+    """The facts file an edit of ``kind`` changes: the first meeting's report, or (``entity``) the first
+    entities file of people."""
+    if kind == "entity":
+        return sorted((facts / "entities").glob("people*.yaml"))[0]
     return sorted(p for p in (facts / "sources").glob("synthetic-org-0001-council-session-*.yaml")
                   if not p.stem.endswith("press-release"))[0]
 
@@ -288,6 +292,10 @@ def edited(text: str, kind: str) -> str:
             next(line.split(":", 1)[1].strip() for line in lines if line.startswith("  publisher: "))
         lines.append(f'\n  - quote: "{quote}"\n    membership: {member}-member-bench-added\n'
                      f"    member: {member}\n    organization: org-0001-council\n    role: member\n")
+    elif kind == "entity":  # the English name of the file's first entity (an entities file)
+        i = next(i for i, line in enumerate(lines) if line.startswith("    name: {en: \""))
+        before, name, after = lines[i].split('"', 2)
+        lines[i] = f'{before}"{name} (revised)"{after}'
     elif kind == "removal":  # the file's last statement
         last = max(i for i, line in enumerate(lines) if line.startswith("  - quote:"))
         lines = lines[:last]
@@ -308,19 +316,24 @@ def step_rebuild(facts: Path, work: Path, impl: str, kind: str) -> dict[str, Any
     from graph_builder.cli import main
 
     facts = work / "facts-edits"
-    target = _edit_target(facts)
-    original = work / "edited-file.original"
+    originals = work / "edited-files"  # each edited file as generated
     os.environ["XDG_CACHE_HOME"] = str(work / "cache-edits")
     argv = ["build", str(facts), "-o", str(work / "out-edits"), "--no-reason"]
     printed = io.StringIO()
     if kind == "prepare":  # run in a child of its own, neither timed nor counted in the peak memory
-        if original.exists():
-            target.write_bytes(original.read_bytes())
-        else:
-            original.write_bytes(target.read_bytes())
+        originals.mkdir(exist_ok=True)
+        for edit in EDITS:
+            target = _edit_target(facts, edit)
+            original = originals / f"{target.parent.name}-{target.name}"
+            if original.exists():
+                target.write_bytes(original.read_bytes())
+            else:
+                original.write_bytes(target.read_bytes())
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             return {"seconds": 0.0, "exit": main(argv)}
     if kind != "nochange":
+        target = _edit_target(facts, kind)
+        original = originals / f"{target.parent.name}-{target.name}"
         target.write_text(edited(original.read_text(encoding="utf-8"), kind), encoding="utf-8")
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
         seconds, code = _timed(lambda: main(argv))
@@ -556,7 +569,7 @@ def run_size(label: str, triples: int, runs: int, root: Path, timeout: float, qu
     import shutil
 
     shutil.rmtree(work / "facts-edits", ignore_errors=True)
-    (work / "edited-file.original").unlink(missing_ok=True)
+    shutil.rmtree(work / "edited-files", ignore_errors=True)
     shutil.copytree(facts, work / "facts-edits")
     for step in REBUILDS:
         res[f"{step}:project"] = measure(step, "project", facts, work, runs, timeout)
