@@ -24,7 +24,7 @@ from graph_builder.building.cache import Cache, Stats, sha256_hex, validation_sh
 from graph_builder.loading.facts import Loc
 from graph_builder.validating.ntriples import NTriple, node_of, nt_term, nt_triples
 from graph_builder.validating.validate import Violation, locations_of, short
-from graph_builder.validating.validate_engine import prepare, validate_nt
+from graph_builder.validating.validate_engine import Reach, prepare, validate_nt
 from graph_builder.validating.validate_reach import Links, walk
 
 
@@ -57,7 +57,15 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     triples within that depth of them. The results equal a full validation's.
     """
     stats = stats if stats is not None else Stats()
-    prep = prepare()
+    import rdflib
+
+    reach_key = validation_sha() + f" rdflib {rdflib.__version__}"  # the parser query_reach reads queries with
+    kept = cache.get("reach", "queries", reach_key)
+    known: dict[str, Reach] = kept if isinstance(kept, dict) else {}
+    size = len(known)
+    prep = prepare(known=known)
+    if len(known) != size:
+        cache.put("reach", "queries", reach_key, known)
     from graph_builder.paths import ontology_files, shapes_files
 
     env = validation_sha() + sha256_hex(b"".join(p.read_bytes() for p in [*shapes_files(), *ontology_files()] if p.is_file()))
