@@ -690,12 +690,16 @@ def memberships_by_election(facts: Facts) -> dict[str, set[str]]:
     return out
 
 
-def build_shared(facts: Facts) -> Build:
-    """The part every source shares: the roles, the entities and the source articles (the default graph)."""
+SHARED_PARTS = ("roles", "entities", "sources")
+"""The parts of the default graph: each is built from the facts' declared records of its name alone."""
+
+
+def build_shared(facts: Facts, parts: Iterable[str] = SHARED_PARTS) -> Build:
+    """The part every source shares: the roles, the entities and the source articles (the default graph), or
+    some of those ``parts`` of it (see :data:`SHARED_PARTS`)."""
     b = _Builder(facts, {})
-    b.roles()
-    b.entities()
-    b.sources()
+    for part in parts:
+        {"roles": b.roles, "entities": b.entities, "sources": b.sources}[part]()
     return b.out
 
 

@@ -34,10 +34,10 @@ from typing import Any, Iterable
 from rdflib import Literal, URIRef
 
 from graph_builder import __version__
-from graph_builder.building.build import (Build, FactsReader, build_derived, build_shared, build_source,
+from graph_builder.building.build import (SHARED_PARTS, Build, FactsReader, build_derived, build_shared, build_source,
                                           memberships_by_election, merge, source_graph_iri)
 from graph_builder.errors import FactsError, Problem
-from graph_builder.loading.facts import (Declared, Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
+from graph_builder.loading.facts import (Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
                     parse_file, resolve)
 from graph_builder.atomic import describe_os_error, private_file, sweep, write_atomic
 from graph_builder.loading.factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
@@ -45,7 +45,7 @@ from graph_builder.loading.schema import SCHEMA_VERSION
 from graph_builder.loading.yamlload import YStr
 
 
-CACHE_VERSION = 5  # 5: a source's graph is kept with what it read of the rest of the facts (FactsReader)
+CACHE_VERSION = 6  # 6: the default graph in parts; 5: a source's graph is kept with what it read (FactsReader)
 copyreg.pickle(YStr, lambda s: (YStr, (str(s), s.line, s.quoted)))
 
 
@@ -79,7 +79,10 @@ class Stats:
 
     parsed: list[str] = field(default_factory=list)
     built: list[str] = field(default_factory=list)
-    default_built: bool = False  # whether the default graph (entities, roles, sources) was built, not read
+    default_built: bool = False  # whether a part of the default graph (entities, roles, sources) was built, not read
+    # build_cached: the parts of the default graph by key (DEFAULT_PART + the part's name), each validated and
+    # compared with its previous triples as a graph of its own (validate_incremental)
+    default_parts: dict[str, set[Any]] = field(default_factory=dict)
     validated: str = "none"   # "full", "incremental" or "reused"
     focus_nodes: int = 0      # incremental: the focus nodes validated
     triples_validated: int = 0  # incremental: the triples they were validated over
@@ -95,6 +98,7 @@ class Stats:
         return _digest(sorted(self.graph_versions.items())) if self.graph_versions else None
 
 
+DEFAULT_PART = "default graph: "  # the key of a part of the default graph (Stats.default_parts)
 HASHES_VERSION = 1
 _RACY_NS = 1_000_000_000  # a file changed within this long before it was hashed is hashed again
 
@@ -397,20 +401,23 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     validation and the written files must follow, changes with the reads)."""
     stats = stats if stats is not None else Stats()
     _IRIS.clear()  # shared within one build, not kept from the previous one
-    # the default graph (build_shared) is made from every declared part of the facts but the statements
-    declared = [(f.name, sorted((k, repr(v)) for k, v in getattr(facts, f.name).items()))
-                for f in fields(Declared) if f.name != "statements"]
-    default_key = _CODE_SHA + _digest(declared)
-    cached = cache.get("graph", "default graph", default_key)
-    if cached is None:
-        shared_part = build_shared(facts)
-        cached = (set(shared_part.default), {g: set(t) for g, t in shared_part.graphs.items()},
-                  {n: set(l) for n, l in shared_part.origins.items()})
-        cache.put("graph", "default graph", default_key, cached)
-        stats.default_built = True
-    default, shared_graphs, shared_origins = cached
-    out = Build(default=default, graphs=defaultdict(set, shared_graphs), origins=defaultdict(set, shared_origins))
-    stats.versions["default"] = default_key
+    # the default graph (build_shared), in its parts: each is made from the declared records of its name alone,
+    # so that an edit of a source's headline neither rebuilds nor revalidates the entities' part
+    out = Build()
+    for name in SHARED_PARTS:
+        part_key = _CODE_SHA + _digest(sorted((k, repr(v)) for k, v in getattr(facts, name).items()))
+        cached = cache.get("graph", DEFAULT_PART + name, part_key)
+        if cached is None:
+            shared_part = build_shared(facts, (name,))
+            cached = (set(shared_part.default), {g: set(t) for g, t in shared_part.graphs.items()},
+                      {n: set(l) for n, l in shared_part.origins.items()})
+            cache.put("graph", DEFAULT_PART + name, part_key, cached)
+            stats.default_built = True
+        default, shared_graphs, shared_origins = cached
+        stats.default_parts[DEFAULT_PART + name] = default
+        stats.versions[DEFAULT_PART + name] = part_key
+        merge(out, Build(default=default, graphs=defaultdict(set, shared_graphs),
+                         origins=defaultdict(set, shared_origins)))
     mbe = memberships_by_election(facts)
     reader = FactsReader(facts, mbe)
     by_source: dict[str, list[Any]] = defaultdict(list)

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph_builder.building.build import Build, Triple
-from graph_builder.building.cache import Cache, Stats, sha256_hex, validation_sha
+from graph_builder.building.cache import DEFAULT_PART, Cache, Stats, sha256_hex, validation_sha
 from graph_builder.loading.facts import Loc
 from graph_builder.validating.ntriples import NTriple, node_of, nt_term, nt_triples
 from graph_builder.validating.validate import Violation, locations_of, short
@@ -35,6 +35,16 @@ def _version(triples: Iterable[NTriple]) -> str:
 
 def _graph_key(graph: URIRef | None) -> str:
     return "default" if graph is None else str(graph)
+
+
+def _whole(versions: Mapping[str, str]) -> dict[str, str]:
+    """The versions by graph, with those of the default graph's parts (Stats.default_parts) as one version of the
+    default graph (what graph_builder.writing.patch and the summary know the graphs by)."""
+    out = {k: v for k, v in versions.items() if not k.startswith(DEFAULT_PART)}
+    parts = sorted((k, v) for k, v in versions.items() if k.startswith(DEFAULT_PART))
+    if parts:
+        out["default"] = sha256_hex(repr(parts).encode("utf-8"))
+    return out
 
 
 def _relocate(groups: Mapping[str, list[Violation]], origins: Mapping[Node, Iterable[Loc]]) -> list[Violation]:
@@ -70,7 +80,8 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
 
     env = validation_sha() + sha256_hex(b"".join(p.read_bytes() for p in [*shapes_files(), *ontology_files()] if p.is_file()))
     merged = data if isinstance(data, (set, frozenset, list, Graph)) else built.merged() if data is None else list(data)
-    graphs: dict[str, set[Triple]] = {"default": built.default}
+    # the default graph, or its parts when build_cached made it of parts (each compared and kept on its own)
+    graphs: dict[str, set[Triple]] = dict(stats.default_parts) if stats.default_parts else {"default": built.default}
     graphs.update((_graph_key(g), t) for g, t in built.graphs.items())
     nt_graphs: dict[str, list[NTriple]] = {}
     iris: dict[str, str] = {}
@@ -82,7 +93,7 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
 
     given = versions or {}
     current = {k: given.get(k) or _version(nt_of(k)) for k in graphs}
-    stats.graph_versions = dict(current)
+    stats.graph_versions = _whole(current)
     previous = cache.get("validation", "last", env)
 
     def save(groups: Mapping[str, list[Violation]], exact: bool, keys: Iterable[str]) -> None:
@@ -104,7 +115,7 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
                           if current.get(k) != previous["versions"].get(k))
     if not changed_keys:
         stats.validated = "reused"
-        stats.previous_versions, stats.changed_subjects = dict(previous["versions"]), set()
+        stats.previous_versions, stats.changed_subjects = _whole(previous["versions"]), set()
         return _relocate(previous["groups"], built.origins)
     changed: set[NTriple] = set()
     for key in changed_keys:
@@ -135,5 +146,5 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     groups.update((k, vs) for k, vs in fresh.items() if k in wanted)
     save(groups, True, [k for k in changed_keys if k in graphs])
     stats.validated, stats.focus_nodes, stats.triples_validated = "incremental", len(affected), len(part)
-    stats.previous_versions, stats.changed_subjects = dict(previous["versions"]), {s for s, _p, _o in changed}
+    stats.previous_versions, stats.changed_subjects = _whole(previous["versions"]), {s for s, _p, _o in changed}
     return _relocate(groups, built.origins)
