@@ -48,9 +48,21 @@ def _whole(versions: Mapping[str, str]) -> dict[str, str]:
 
 
 def _relocate(groups: Mapping[str, list[Violation]], origins: Mapping[Node, Iterable[Loc]]) -> list[Violation]:
-    by_name = {short(n): n for n in origins}
-    return sorted({replace(v, locations=locations_of(origins, by_name.get(v.focus)))
-                   for group in groups.values() for v in group})
+    """The results located in the facts again: each at its focus node, which is most often the node its group
+    is keyed by (in N-Triples); the others are looked up by their short name among every located node."""
+    by_name: dict[str, Node] | None = None
+    out = set()
+    for key, group in groups.items():
+        node = node_of(key)
+        name = short(node) if node is not None else None
+        for v in group:
+            at = node
+            if v.focus != name:
+                if by_name is None:
+                    by_name = {short(n): n for n in origins}
+                at = by_name.get(v.focus)
+            out.add(replace(v, locations=locations_of(origins, at)))
+    return sorted(out)
 
 
 def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, cache: Cache,
