@@ -425,7 +425,8 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
         by_source[st.source].append(st)
     for key, sts in by_source.items():
         src = facts.sources[key]
-        entry_key = _CODE_SHA + _digest((repr(src), [repr(st) for st in sts]))
+        # the records' texts one a line (a record's repr has no line break: its strings' are escaped)
+        entry_key = _CODE_SHA + sha256_hex("\n".join([repr(src), *map(repr, sts)]).encode("utf-8"))
         entry = cache.get("graph", key, entry_key)
         if entry is not None and reads_digest(reader, entry[2]) != entry[3]:
             entry = None  # something it read of the rest of the facts changed
