@@ -66,8 +66,10 @@ def step_full_project(facts: Path, work: Path) -> dict[str, Any]:
     import contextlib
     import io
 
+    from graph_builder import cli
     from graph_builder.cli import main
 
+    cli.ENDS_AT_ONCE = True  # as the installed command: the result is freed by the child's end, not timed
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(io.StringIO()):
         seconds, code = _timed(lambda: main(["build", str(facts), "-o", str(work / "out-project"), "--no-reason",
@@ -313,8 +315,10 @@ def step_rebuild(facts: Path, work: Path, impl: str, kind: str) -> dict[str, Any
     import contextlib
     import io
 
+    from graph_builder import cli
     from graph_builder.cli import main
 
+    cli.ENDS_AT_ONCE = True  # as the installed command: the result is freed by the child's end, not timed
     facts = work / "facts-edits"
     originals = work / "edited-files"  # each edited file as generated
     os.environ["XDG_CACHE_HOME"] = str(work / "cache-edits")

@@ -452,3 +452,24 @@ def test_timeline_as_of_lists_only_the_meetings_held_by_then_under_a_term(tmp_pa
     assert ("6th Meeting of the Inland Waters Customs Council (2025-06-03; Lakeport; chaired by Northern Lakes Customs "
             "Service (derived: within the chair's term)) [held]") in june
     assert "7th Meeting" not in june
+
+
+def test_the_program_ends_at_once_with_every_word_written_and_every_file_whole(tmp_path):
+    """The installed command ends with os._exit after a build (no object-by-object teardown): what it printed to a
+    file is whole, its exit code is the command's, and the graph it wrote reads back with every triple."""
+    from rdflib import Graph
+
+    printed = tmp_path / "printed.txt"
+    with printed.open("wb") as out:
+        proc = subprocess.run([str(COMMAND), "build", "-o", str(tmp_path / "out"), "--no-reason", "--no-cache"],
+                              stdout=out, stderr=subprocess.PIPE, cwd=ROOT, timeout=600, env=cli_env())
+    assert proc.returncode == 0, proc.stderr
+    text = printed.read_text(encoding="utf-8")
+    assert text.rstrip("\n").splitlines()[-1].startswith("seconds: in all"), text
+    triples = int(next(line.split()[-1] for line in text.splitlines() if line.startswith("triples ")))
+    assert len(Graph().parse(tmp_path / "out" / "customs-kg.ttl", format="turtle")) == triples
+    with printed.open("wb") as out:  # a long answer to a file, and a failing command's exit code
+        long = subprocess.run([str(COMMAND), "query", "members-of-body", "-p", "body=rilo-cis", "-f", "json"],
+                              stdout=out, stderr=subprocess.PIPE, cwd=ROOT, timeout=300, env=cli_env())
+    assert long.returncode == 0 and json.loads(printed.read_text(encoding="utf-8"))["results"]["bindings"]
+    assert run("show", "no such entity anywhere").returncode == 2
