@@ -727,8 +727,8 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
         start, end = r.event_dates(mt)
         chairs = [r.label(g.value(a, PROV.agent)) for a in g.objects(mt, PROV.qualifiedAssociation)
                   if g.value(a, PROV.hadRole) == ID["role/chair"]]
-        derived_chairs = [f"{r.label(g.value(a, PROV.agent))} ({r.basis(a)})" for a in g.objects(mt, CKG.derivedAssociation)
-                          if g.value(a, PROV.hadRole) == ID["role/chair"]]
+        derived = [a for a in g.objects(mt, CKG.derivedAssociation) if g.value(a, PROV.hadRole) == ID["role/chair"]]
+        derived_chairs = [f"{r.label(g.value(a, PROV.agent))} ({r.basis(a)})" for a in derived]
         place = [(r.word("online") if (p, RDF.type, SCHEMA.VirtualLocation) in g else r.label(p)) for p in g.objects(mt, SCHEMA.location)]
         operation = (mt, RDF.type, CKG.Operation) in g
         every_chair = sorted(chairs + derived_chairs)
@@ -738,8 +738,7 @@ def _body_timeline(r: _Reader, node: Node, at: PartialDate | None) -> list[Line]
         evidence = r.evidence_of(mt)
         lines.append(Line("Operations" if operation else "Meetings", f"{r.label(mt)} ({'; '.join(detail)})", key_of(mt),
                           start, end, evidence=evidence, modality=_modality(g, mt),
-                          derived_part=next((r.basis(a) for a in g.objects(mt, CKG.derivedAssociation)), None)
-                          if derived_chairs and not chairs else None))
+                          derived_part=r.basis(derived[0]) if derived and not chairs else None))
     for handover in sorted({h for m in g.subjects(ORG.organization, node) for h in g.subjects(CKG.incomingTenure, m)},
                            key=str):
         lines.append(_handover_line(r, handover))
