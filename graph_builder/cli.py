@@ -425,7 +425,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             _err(f"error: the graph is inconsistent with the ontology: {detail}")
         _err(f"build failed: {len(result.errors)} violation(s); nothing was written")
         return EXIT_INVALID
-    patched, manifest = publish_result(result, args.out, cache, built_from, hashes.sha256)
+    patched, manifest = publish_result(result, args.out, cache, built_from, hashes.known)
     files = manifest["files"]
     assert isinstance(files, dict)
     for name in (TURTLE_NAME, TRIG_NAME):

@@ -135,10 +135,11 @@ def write_outputs(built: Build, out_dir: Path) -> list[Path]:
 
 
 def publish_result(result: Result, out_dir: Path, cache_dir: Path | None, built_from: dict[str, object] | None,
-                   sha256: Callable[[Path], str] | None = None) -> tuple[bool, dict[str, object]]:
+                   known: Callable[[Path], str | None] | None = None) -> tuple[bool, dict[str, object]]:
     """Publish a validated build in ``out_dir``, recording ``built_from`` in its manifest; with ``cache_dir``
     (the incremental cache the result was built through), the previous files are patched where the graph
-    changed (graph_builder.writing.patch). Return whether they were patched, and the manifest."""
+    changed (graph_builder.writing.patch); ``known``: the SHA-256 remembered for a previous file whose status is
+    unchanged (graph_builder.building.cache.Hashes.known). Return whether they were patched, and the manifest."""
     from graph_builder.building.cache import Cache
     from graph_builder.writing.patch import write_build
 
@@ -148,7 +149,7 @@ def publish_result(result: Result, out_dir: Path, cache_dir: Path | None, built_
                        versions=stats.graph_versions if stats is not None else None,
                        previous_versions=stats.previous_versions if stats is not None else None,
                        changed_subjects=stats.changed_subjects if stats is not None else None,
-                       built_from=built_from, sha256=sha256)
+                       built_from=built_from, known=known)
 
 
 SUMMARY_CLASSES = (

@@ -37,7 +37,7 @@ from graph_builder import __version__
 from graph_builder.building.build import (SHARED_PARTS, Build, FactsReader, build_derived, build_shared, build_source,
                                           memberships_by_election, merge, source_graph_iri)
 from graph_builder.errors import FactsError, Problem
-from graph_builder.loading.facts import (Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
+from graph_builder.loading.facts import (Declared, Entity, Facts, Loc, Names, ParsedFile, Ref, Role, Source, Statement, check_folder, loading_order,
                     parse_file, resolve)
 from graph_builder.atomic import describe_os_error, private_file, sweep, write_atomic
 from graph_builder.loading.factsdir import TEXT_MAX_BYTES, YAML_MAX_BYTES, FactsDir
@@ -45,7 +45,7 @@ from graph_builder.loading.schema import SCHEMA_VERSION
 from graph_builder.loading.yamlload import YStr
 
 
-CACHE_VERSION = 6  # 6: the default graph in parts; 5: a source's graph is kept with what it read (FactsReader)
+CACHE_VERSION = 7  # 7: the records' digests kept with their parse; 6: the default graph in parts; 5: a source's graph is kept with what it read (FactsReader)
 copyreg.pickle(YStr, lambda s: (YStr, (str(s), s.line, s.quoted)))
 
 
@@ -132,17 +132,33 @@ class Hashes:
             self.report = report if isinstance(report, list) else []
             self.warnings = [str(w) for w in warnings] if isinstance(warnings, list) else []
 
+    def known(self, path: Path | str) -> str | None:
+        """The remembered SHA-256 of the file ``path`` when its status is the one remembered and it had not
+        changed within a second before it was hashed; else None (nothing is read)."""
+        key = str(path)
+        try:
+            st = os.stat(key)
+        except OSError:
+            return None
+        return self._known(key, st)
+
+    def _known(self, key: str, st: os.stat_result) -> str | None:
+        known = self.files.get(key)
+        if stat.S_ISREG(st.st_mode) and isinstance(known, list) and len(known) == 6 and known[:4] == _status(st) \
+                and isinstance(known[4], str) and isinstance(known[5], int) and st.st_mtime_ns < known[5] - _RACY_NS:
+            return known[4]
+        return None
+
     def sha256(self, path: Path | str) -> str:
         """The SHA-256 of the file ``path`` (OSError when it cannot be read or is not a regular file)."""
         key = str(path)
         st = os.stat(key)
         if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", key)
-        known = self.files.get(key)
+        known = self._known(key, st)
+        if known is not None:
+            return known
         status = _status(st)
-        if isinstance(known, list) and len(known) == 6 and known[:4] == status and isinstance(known[4], str) \
-                and isinstance(known[5], int) and st.st_mtime_ns < known[5] - _RACY_NS:
-            return known[4]
         now = time.time_ns()
         with open(key, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
@@ -176,11 +192,44 @@ class Hashes:
 
 @dataclass
 class _Parsed:
-    """A cached parse: the file's :class:`~graph_builder.loading.facts.ParsedFile`, and its source text's name and SHA-256."""
+    """A cached parse: the file's :class:`~graph_builder.loading.facts.ParsedFile`, its source text's name and
+    SHA-256, and the digests of its records (:func:`record_digests`), computed once when it was parsed."""
 
     file: ParsedFile
     text_file: str | None = None
     text_sha: str | None = None
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def source_digest(src: Source, statements: Iterable[Statement]) -> str:
+    """A digest of a source's record and its statements' (what its graph is built from, with what they read)."""
+    # the records' texts one a line (a record's repr has no line break: its strings' are escaped)
+    return sha256_hex("\n".join([repr(src), *map(repr, statements)]).encode("utf-8"))
+
+
+def _part_name(name: str, key: str) -> str:
+    return f"{name} {key}"
+
+
+def record_digests(file: Declared) -> dict[str, str]:
+    """The digests of the records a file declares, by :func:`_part_name`: each role's, entity's and source's
+    (of its repr), and each source's with its statements (``graph``, :func:`source_digest`; a source file's
+    statements are all of its one source). :func:`build_cached` keys the graphs by them."""
+    out = {_part_name(name, key): sha256_hex(repr(value).encode("utf-8"))
+           for name in SHARED_PARTS for key, value in getattr(file, name).items()}
+    by_source: dict[str, list[Statement]] = defaultdict(list)
+    for st in file.statements:
+        by_source[st.source].append(st)
+    for key, src in file.sources.items():
+        out[_part_name("graph", key)] = source_digest(src, by_source.get(key, ()))
+    return out
+
+
+def _known_digest(facts: Facts, name: str, key: str, record: Any) -> str:
+    """The digest :func:`record_digests` gave the record ``key`` of ``name`` when it was parsed, or (facts not
+    loaded through the cache) its repr's."""
+    found = facts.digests.get(_part_name(name, key))
+    return found if found is not None else sha256_hex(repr(record).encode("utf-8"))
 
 
 _UNUSABLE: set[str] = set()  # cache folders found unusable in this process (warned once each)
@@ -244,10 +293,14 @@ class Cache:
 
     def get(self, kind: str, name: str, key: str) -> Any:
         path = self._path(kind, name)
-        if path is None or not path.is_file():
+        if path is None:
             return None
-        try:
-            stored_key, value = pickle.loads(path.read_bytes())  # our own cache
+        try:  # an absent entry, or any other than a regular file (opened without waiting on a pipe), is a miss
+            with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW), "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    return None
+                data = fh.read()
+            stored_key, value = pickle.loads(data)  # our own cache
         except Exception:  # noqa: BLE001 - a damaged or unreadable entry is a miss
             return None
         return value if stored_key == key else None
@@ -299,6 +352,7 @@ class _Pickler(pickle.Pickler):
 
 def _parse_file(path: Path, holds: str, folder: FactsDir) -> _Parsed:
     parsed = _Parsed(parse_file(path, holds, folder))
+    parsed.digests = record_digests(parsed.file)
     for src in parsed.file.sources.values():
         text_sha = _text_sha(folder, src.text_file)
         if text_sha is not None:
@@ -353,6 +407,7 @@ def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None, hash
     listing = folder.listing()
     known = _Known(root, hashes) if hashes is not None else None
     files: list[ParsedFile] = []
+    digests: dict[str, str] = {}
     for path, holds in loading_order(listing):
         sha = known.sha256(path) if known is not None else None
         try:
@@ -378,7 +433,10 @@ def load_facts_cached(root: Path, cache: Cache, stats: Stats | None = None, hash
             if not parsed.file.problems:
                 cache.put("parse", str(path), key, parsed)
         files.append(parsed.file)
-    return resolve(root, files, listing)
+        digests.update(parsed.digests)
+    facts = resolve(root, files, listing)
+    facts.digests = digests
+    return facts
 
 
 def _digest(obj: object) -> str:
@@ -405,7 +463,8 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     # so that an edit of a source's headline neither rebuilds nor revalidates the entities' part
     out = Build()
     for name in SHARED_PARTS:
-        part_key = _CODE_SHA + _digest(sorted((k, repr(v)) for k, v in getattr(facts, name).items()))
+        part_key = _CODE_SHA + _digest(sorted((k, _known_digest(facts, name, k, v))
+                                              for k, v in getattr(facts, name).items()))
         cached = cache.get("graph", DEFAULT_PART + name, part_key)
         if cached is None:
             shared_part = build_shared(facts, (name,))
@@ -425,8 +484,8 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
         by_source[st.source].append(st)
     for key, sts in by_source.items():
         src = facts.sources[key]
-        # the records' texts one a line (a record's repr has no line break: its strings' are escaped)
-        entry_key = _CODE_SHA + sha256_hex("\n".join([repr(src), *map(repr, sts)]).encode("utf-8"))
+        known = facts.digests.get(_part_name("graph", key))
+        entry_key = _CODE_SHA + (known if known is not None else source_digest(src, sts))
         entry = cache.get("graph", key, entry_key)
         if entry is not None and reads_digest(reader, entry[2]) != entry[3]:
             entry = None  # something it read of the rest of the facts changed

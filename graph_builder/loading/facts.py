@@ -229,6 +229,9 @@ class Facts(Declared):
     root: Path
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # e.g. YAML files the loader does not read
+    # the digests of the records, computed when their files were parsed (graph_builder.building.cache, which
+    # keys the graphs it keeps by them; empty when the facts were not loaded through it): not part of the facts
+    digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def claim_keys(self, kind: str) -> dict[str, list[Statement]]:
         """Statements that define keyed claims (``membership``, ``election``), by key."""

@@ -25,6 +25,7 @@ import bisect
 import hashlib
 import itertools
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import compress
 from operator import itemgetter
 from array import array
@@ -279,10 +280,12 @@ def _code_key() -> str:
     return f"layout {LAYOUT_VERSION} {hashlib.sha256(code).hexdigest()}"
 
 
-def _previous(out_dir: Path, layout: Layout, sha256: Callable[[Path], str] | None,
-              ) -> tuple[dict[str, bytes], dict[str, int]] | None:
-    """The previous files and their triple counts, when they are unaltered (their SHA-256 is the manifest's, by
-    ``sha256``, else computed from the bytes read) and the ones ``layout`` describes."""
+def _previous(out_dir: Path, layout: Layout, known: Callable[[Path], str | None] | None, pool: ThreadPoolExecutor,
+              ) -> tuple[dict[str, bytes], dict[str, int], Callable[[], bool]] | None:
+    """The previous files and their triple counts, when they are the ones ``layout`` describes (by the manifest),
+    and a check that they are unaltered: that their SHA-256 is the manifest's (``known``: the SHA-256 remembered
+    for a file whose status has not changed since, see graph_builder.building.cache.Hashes; else the bytes read
+    are hashed, in ``pool`` while the caller goes on)."""
     try:
         files = read_manifest(out_dir / MANIFEST, (MANIFEST_TITLES["build"],))["files"]
         if set(files) != {TURTLE_NAME, TRIG_NAME}:
@@ -290,22 +293,29 @@ def _previous(out_dir: Path, layout: Layout, sha256: Callable[[Path], str] | Non
         old = {name: (out_dir / name).read_bytes() for name in files}
     except (ManifestError, OSError):
         return None
+    pending: list[tuple[str, Future[str]]] = []
     for name, entry in files.items():
-        try:  # checked after the read: a file changed since then has another status, and is hashed again
-            digest = sha256(out_dir / name) if sha256 is not None else hashlib.sha256(old[name]).hexdigest()
-        except OSError:
+        if layout.sha256.get(name) != entry["sha256"] or "triples" not in entry or len(old[name]) != entry["bytes"]:
             return None
-        if layout.sha256.get(name) != entry["sha256"] or "triples" not in entry or len(old[name]) != entry["bytes"] \
-                or digest != entry["sha256"]:
+        # checked after the read: a file changed since then has another status, and its bytes are hashed
+        digest = known(out_dir / name) if known is not None else None
+        if digest is None:
+            pending.append((entry["sha256"], pool.submit(_sha256_hex, old[name])))
+        elif digest != entry["sha256"]:
             return None
-    return old, {name: entry["triples"] for name, entry in files.items()}
+    return old, {name: entry["triples"] for name, entry in files.items()}, \
+        lambda: all(future.result() == want for want, future in pending)
+
+
+def _sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()  # the GIL is released while it hashes
 
 
 def write_build(built: Build, merged: Iterable[Triple], out_dir: Path, *, cache: Cache | None,
                 versions: Mapping[str, str] | None = None, previous_versions: Mapping[str, str] | None = None,
                 changed_subjects: Iterable[str] | None = None,
                 built_from: Mapping[str, object] | None = None,
-                sha256: Callable[[Path], str] | None = None) -> tuple[bool, dict[str, object]]:
+                known: Callable[[Path], str | None] | None = None) -> tuple[bool, dict[str, object]]:
     """Publish the Turtle and TriG of ``built`` in ``out_dir`` (graph_builder.writing.publish); return whether
     they were patched, and the manifest.
 
@@ -313,24 +323,32 @@ def write_build(built: Build, merged: Iterable[Triple], out_dir: Path, *, cache:
     ``out_dir``, those files are unaltered (their SHA-256 is the manifest's), and they were written from
     ``previous_versions``, the graphs' versions ``changed_subjects`` (N-Triples text) are counted from; else
     they are written whole. ``versions``: the graphs' versions now (graph_builder.building.cache.Stats);
-    ``sha256``: how to hash a previous file (graph_builder.writing.uptodate.Hashes.sha256: by its status)."""
+    ``known``: the SHA-256 remembered for a previous file whose status is unchanged
+    (graph_builder.building.cache.Hashes.known); the other previous files are hashed."""
     from graph_builder.validating.ntriples import node_of
 
     name, key = str(Path(os.path.abspath(out_dir))), _code_key()
     versions = dict(versions or {})
     layout = cache.get("output", name, key) if cache is not None else None
     rendered: Rendered | None = None
-    if isinstance(layout, Layout) and changed_subjects is not None and previous_versions is not None \
-            and dict(previous_versions) == layout.versions and versions:
-        previous = _previous(out_dir, layout, sha256)
-        nodes = {k: node_of(k) for k in changed_subjects}
-        if previous is not None and all(n is not None for n in nodes.values()):
-            old, counts = previous
-            rendered = render_patch(built, merged, versions, layout, old, counts,
-                                    {k: n for k, n in nodes.items() if n is not None})
-    if rendered is None:
-        rendered = render_full(built, merged, versions)
-    manifest = publish(out_dir, rendered.files, counted=rendered.counted, built_from=built_from)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # hashes while the main thread renders and writes
+        if isinstance(layout, Layout) and changed_subjects is not None and previous_versions is not None \
+                and dict(previous_versions) == layout.versions and versions:
+            previous = _previous(out_dir, layout, known, pool)
+            nodes = {k: node_of(k) for k in changed_subjects}
+            if previous is not None and all(n is not None for n in nodes.values()):
+                old, counts, unaltered = previous
+                try:
+                    rendered = render_patch(built, merged, versions, layout, old, counts,
+                                            {k: n for k, n in nodes.items() if n is not None})
+                except Exception:
+                    if unaltered():
+                        raise
+                if rendered is not None and not unaltered():
+                    rendered = None  # a previous file was altered since its build: written whole
+        if rendered is None:
+            rendered = render_full(built, merged, versions)
+        manifest = publish(out_dir, rendered.files, counted=rendered.counted, built_from=built_from, pool=pool)
     if cache is not None:
         files = manifest["files"]
         assert isinstance(files, dict)

@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import re
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -88,16 +89,21 @@ def gate_count(data: bytes, suffix: str, shown: str) -> int:
 
 
 def manifest_for(folder: Path, names: list[str], kind: str = "build",
-                 counted: Mapping[str, int] | None = None) -> dict[str, object]:
+                 counted: Mapping[str, int] | None = None,
+                 written: Mapping[str, tuple[int, str]] | None = None) -> dict[str, object]:
     """The manifest of the files ``names`` in ``folder``, an output of ``kind`` (``build`` or ``export``).
 
     Each RDF file is re-read by the export gate to count its triples, unless ``counted`` gives the count the
-    gate found on the file's changed parts (see graph_builder.writing.patch)."""
+    gate found on the file's changed parts (see graph_builder.writing.patch). ``written``: the size and
+    SHA-256 of the bytes a file was written from (else it is read and hashed)."""
     files: dict[str, object] = {}
     for name in sorted(names):
         path = folder / name
-        with open(path, "rb") as fh:
-            size, digest = os.fstat(fh.fileno()).st_size, hashlib.file_digest(fh, "sha256").hexdigest()
+        if written is not None and name in written and os.stat(path).st_size == written[name][0]:
+            size, digest = written[name]
+        else:
+            with open(path, "rb") as fh:
+                size, digest = os.fstat(fh.fileno()).st_size, hashlib.file_digest(fh, "sha256").hexdigest()
         entry: dict[str, object] = {"bytes": size, "sha256": digest}
         if path.suffix in RDF_FORMATS:
             entry["triples"] = counted[name] if counted is not None and name in counted else count_triples(path)
@@ -297,8 +303,17 @@ def writing(target: Path) -> Iterator[None]:
                            "what was there before is left as it was") from None
 
 
+def _size_and_sha256(data: bytes | Sequence[bytes | memoryview]) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    for part in [data] if isinstance(data, bytes) else data:
+        digest.update(part)  # the GIL is released while it hashes
+        size += len(part)
+    return size, digest.hexdigest()
+
+
 def publish(out_dir: Path, files: Mapping[str, bytes | Sequence[bytes | memoryview]], kind: str = "build", *,
-            counted: Mapping[str, int] | None = None, built_from: Mapping[str, object] | None = None) -> dict[str, object]:
+            counted: Mapping[str, int] | None = None, built_from: Mapping[str, object] | None = None,
+            pool: Executor | None = None) -> dict[str, object]:
     """Write ``files`` (each file's bytes, or its parts in order) as one output of ``kind`` (``build`` or
     ``export``) in ``out_dir``; return the manifest.
 
@@ -308,7 +323,8 @@ def publish(out_dir: Path, files: Mapping[str, bytes | Sequence[bytes | memoryvi
     earlier output as it was (:class:`PublishError`). ``counted``: the triple
     counts the caller's gate found (:func:`manifest_for`); ``built_from``: what
     the files were made from, recorded in the manifest (see
-    graph_builder.writing.uptodate).
+    graph_builder.writing.uptodate); ``pool``: where the files' bytes are hashed
+    for the manifest while they are written (else they are read back and hashed).
     """
     check_output_folder(out_dir, kind)
     shown, out_dir = out_dir, Path(os.path.abspath(out_dir))
@@ -317,9 +333,12 @@ def publish(out_dir: Path, files: Mapping[str, bytes | Sequence[bytes | memoryvi
         parent.mkdir(parents=True, exist_ok=True)
         sweep(parent, out_dir.name)
         with private_folder(out_dir) as staging:
+            hashing = {name: pool.submit(_size_and_sha256, data) for name, data in files.items()} \
+                if pool is not None else {}
             for name, data in sorted(files.items()):
                 write_synced(staging / name, data)
-            manifest = manifest_for(staging, list(files), kind, counted)
+            manifest = manifest_for(staging, list(files), kind, counted,
+                                    {name: future.result() for name, future in hashing.items()})
             if built_from is not None:
                 manifest["built_from"] = dict(built_from)
             write_synced(staging / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
