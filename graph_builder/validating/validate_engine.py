@@ -225,6 +225,10 @@ class Prepared:
     members: dict[str, frozenset[str]] = field(default_factory=dict)    # node shape -> itself and its properties
     check_predicates: frozenset[str] | None = None  # the predicates the checks read; None: any
     reach: tuple[int, frozenset[URIRef]] | None = None  # how far results look (see shapes_depth)
+    # set with reach: the predicates of the links results look along (every IRI the shapes name, every
+    # predicate the checks read, rdf:type and rdfs:subClassOf): a node's results depend only on the triples of
+    # the nodes it reaches along them (and on nothing when its reach is None)
+    link_predicates: frozenset[URIRef] = frozenset()
 
 
 def short_term(term: str) -> str:
@@ -272,6 +276,9 @@ def prepare(shapes: Graph | None = None, ontology: Graph | None = None,
             if r is not None:
                 free |= r[1]
         prep.reach = (depth, frozenset(free))
+        named = {term for t in rest for term in t if isinstance(term, URIRef)}
+        prep.link_predicates = frozenset(named | {RDF.type, RDFS.subClassOf} | {
+            n for n in map(node_of, prep.check_predicates or ()) if isinstance(n, URIRef)})
     if not _engine_ready(rest):
         return prep
     try:
