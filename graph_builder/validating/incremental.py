@@ -12,8 +12,8 @@ full validation's.
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import and_, is_not, itemgetter
 from typing import Any, Iterable, Mapping
 
 from rdflib import Graph, Literal, URIRef
@@ -146,8 +146,8 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     everything = merged if isinstance(merged, list) else list(merged)
     # the links results look along: a triple of another predicate is read only as a triple of its subject
     along = prep.link_predicates
-    followed = compress(everything, map(along.__contains__, map(itemgetter(1), everything)))
-    links = [t for t in followed if type(t[2]) is not Literal]
+    links = list(compress(everything, map(and_, map(along.__contains__, map(itemgetter(1), everything)),
+                                          map(is_not, map(type, map(itemgetter(2), everything)), repeat(Literal)))))
     gone = [(s, p, o) for s, p, o in touched if o is not None and p in along]  # still lead to what they reached
     affected = walk(Links(links + gone), start, free, forward=False)
     ahead = walk(Links(links), {n: depth for n in affected}, free, forward=True)

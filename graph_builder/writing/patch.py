@@ -59,6 +59,15 @@ class Section:
     def size(self) -> int:
         return sum(self.lengths)
 
+    # kept in the cache as one text, a key a line (N-Triples terms have no line break): pickled and read back
+    # many times faster than a list of a million strings
+    def __getstate__(self) -> tuple[str, array[int]]:
+        return "\n".join(self.keys), self.lengths
+
+    def __setstate__(self, state: tuple[str, array[int]]) -> None:
+        text, self.lengths = state
+        self.keys = text.split("\n") if text else []
+
 
 @dataclass
 class Layout:
