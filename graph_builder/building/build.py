@@ -220,7 +220,18 @@ class FactsReader:
         return sorted(self.memberships_by_election.get(election, ()))
 
     def value(self, method: str, key: str) -> str:
-        """What the read ``(method, key)`` gives now, as text (a read recorded by another layout gives "?")."""
+        """What the read ``(method, key)`` gives now, as text (a read recorded by another layout gives "?"); the
+        facts are not to change after the first call (the values are kept)."""
+        known = self._values.get((method, key))
+        if known is None:
+            known = self._values[(method, key)] = self._value(method, key)
+        return known
+
+    @cached_property
+    def _values(self) -> dict[tuple[str, str], str]:
+        return {}
+
+    def _value(self, method: str, key: str) -> str:
         if method not in ("name", "entity_type", "membership", "resulting"):
             return "?"
         reads, self.reads = self.reads, None

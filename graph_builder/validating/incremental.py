@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import compress, repeat
 from operator import and_, is_not, itemgetter
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from rdflib import Graph, Literal, URIRef
@@ -24,7 +25,7 @@ from graph_builder.building.cache import DEFAULT_PART, Cache, Stats, sha256_hex,
 from graph_builder.loading.facts import Loc
 from graph_builder.validating.ntriples import NTriple, node_of, nt_term, nt_triples
 from graph_builder.validating.validate import Violation, locations_of, short
-from graph_builder.validating.validate_engine import Reach, prepare, validate_nt
+from graph_builder.validating.validate_engine import Prepared, Reach, prepare, start_engine, validate_nt
 from graph_builder.validating.validate_reach import Links, walk
 
 
@@ -81,16 +82,27 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     stats = stats if stats is not None else Stats()
     import rdflib
 
-    reach_key = validation_sha() + f" rdflib {rdflib.__version__}"  # the parser query_reach reads queries with
-    kept = cache.get("reach", "queries", reach_key)
-    known: dict[str, Reach] = kept if isinstance(kept, dict) else {}
-    size = len(known)
-    prep = prepare(known=known)
-    if len(known) != size:
-        cache.put("reach", "queries", reach_key, known)
     from graph_builder.paths import ontology_files, shapes_files
 
     env = validation_sha() + sha256_hex(b"".join(p.read_bytes() for p in [*shapes_files(), *ontology_files()] if p.is_file()))
+    # the shapes and ontology made ready (kept without the compiled engine, made again from its text), by what
+    # they are made from: the files, the code that reads them and the parser of the checks' queries
+    from graph_builder.validating import validate_engine, validate_reach
+
+    code = sha256_hex(b"".join(Path(m.__file__ or "").read_bytes() for m in (validate_engine, validate_reach)))
+    prepared_key = f"{env} {code} rdflib {rdflib.__version__}"
+    kept_prep = cache.get("prepared", "shapes", prepared_key)
+    if isinstance(kept_prep, Prepared):
+        prep = start_engine(kept_prep)
+    else:
+        reach_key = validation_sha() + f" rdflib {rdflib.__version__}"  # the parser query_reach reads queries with
+        kept = cache.get("reach", "queries", reach_key)
+        known: dict[str, Reach] = kept if isinstance(kept, dict) else {}
+        size = len(known)
+        prep = prepare(known=known)
+        if len(known) != size:
+            cache.put("reach", "queries", reach_key, known)
+        cache.put("prepared", "shapes", prepared_key, replace(prep, engine=None))
     merged = data if isinstance(data, (set, frozenset, list, Graph)) else built.merged() if data is None else list(data)
     # the default graph, or its parts when build_cached made it of parts (each compared and kept on its own)
     graphs: dict[str, set[Triple]] = dict(stats.default_parts) if stats.default_parts else {"default": built.default}

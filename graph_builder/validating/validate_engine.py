@@ -220,6 +220,7 @@ class Prepared:
     checks: list[SparqlCheck]       # the compiled sh:sparql constraints
     ontology_lines: list[str]
     engine: Any = None              # shacl.Shapes of ``rest``; None: pySHACL runs ``rest``
+    engine_text: str = ""           # ``rest`` as N-Triples, when the engine runs it (see start_engine)
     untargeted: str = ""            # ``rest`` as N-Triples without targets (for sh:detail runs)
     nested: dict[str, tuple[str, ...]] = field(default_factory=dict)    # shape -> its sh:node shapes
     members: dict[str, frozenset[str]] = field(default_factory=dict)    # node shape -> itself and its properties
@@ -281,17 +282,28 @@ def prepare(shapes: Graph | None = None, ontology: Graph | None = None,
             n for n in map(node_of, prep.check_predicates or ()) if isinstance(n, URIRef)})
     if not _engine_ready(rest):
         return prep
-    try:
-        import shacl
-    except ImportError:  # pragma: no cover - a declared dependency
-        return prep
     rest_lines = nt_lines(rest)
-    prep.engine = shacl.Shapes.from_text("".join(rest_lines), format="ntriples")
+    prep.engine_text = "".join(rest_lines)
+    start_engine(prep)
+    if prep.engine is None:  # pragma: no cover - a declared dependency
+        return prep
     targets = {nt_term(p) for p in _TARGETS}
     prep.untargeted = "".join(line for line in rest_lines if line.split(" ", 2)[1] not in targets)
     for shape in _shape_nodes(rest):
         prep.nested[nt_term(shape)] = tuple(sorted(nt_term(n) for n in rest.objects(shape, SH.node)))
         prep.members[nt_term(shape)] = frozenset({nt_term(shape), *(nt_term(p) for p in rest.objects(shape, SH.property))})
+    return prep
+
+
+def start_engine(prep: Prepared) -> Prepared:
+    """Compile ``prep.engine_text`` into ``prep.engine`` (kept without it: see
+    graph_builder.validating.incremental)."""
+    if prep.engine is None and prep.engine_text:
+        try:
+            import shacl
+        except ImportError:  # pragma: no cover - a declared dependency
+            return prep
+        prep.engine = shacl.Shapes.from_text(prep.engine_text, format="ntriples")
     return prep
 
 
