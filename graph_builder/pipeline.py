@@ -149,6 +149,7 @@ def publish_result(result: Result, out_dir: Path, cache_dir: Path | None, built_
                        versions=stats.graph_versions if stats is not None else None,
                        previous_versions=stats.previous_versions if stats is not None else None,
                        changed_subjects=stats.changed_subjects if stats is not None else None,
+                       changed_triples=stats.changed_triples if stats is not None else None,
                        built_from=built_from, known=known)
 
 

@@ -92,6 +92,7 @@ class Stats:
     # (N-Triples text) of the triples added or removed since (what graph_builder.writing.patch rewrites)
     previous_versions: dict[str, str] | None = None
     changed_subjects: set[str] | None = None
+    changed_triples: list[Any] | None = None  # with changed_subjects: the merged graph's triples of those subjects
 
     def version(self) -> str | None:
         """A digest of the validated graph's versions (None before validate_incremental)."""

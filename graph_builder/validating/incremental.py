@@ -139,7 +139,7 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
                           if current.get(k) != previous["versions"].get(k))
     if not changed_keys:
         stats.validated = "reused"
-        stats.previous_versions, stats.changed_subjects = _whole(previous["versions"]), set()
+        stats.previous_versions, stats.changed_subjects, stats.changed_triples = _whole(previous["versions"]), set(), []
         return _relocate(previous["groups"], built.origins)
     changed: set[NTriple] = set()
     for key in changed_keys:
@@ -163,8 +163,14 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     gone = [(s, p, o) for s, p, o in touched if o is not None and p in along]  # still lead to what they reached
     affected = walk(Links(links + gone), start, free, forward=False)
     ahead = walk(Links(links), {n: depth for n in affected}, free, forward=True)
-    part = [t for t in compress(everything, map(ahead.__contains__, map(itemgetter(0), everything)))
-            if ahead[t[0]] >= 1 or t[1] in free]
+    # in one scan: the triples of the nodes ahead (all of them one link or more from the end, their free links
+    # at the end), and those of the changed subjects (which graph_builder.writing.patch writes again)
+    subjects = {s for s, _p, _o in changed}
+    changed_nodes = set(filter(None, map(node_of, subjects)))
+    near = dict.fromkeys(changed_nodes, -1)
+    near.update(ahead)
+    found = list(compress(everything, map(near.__contains__, map(itemgetter(0), everything))))
+    part = [t for t in found if near[t[0]] >= 1 or (near[t[0]] == 0 and t[1] in free)]
     wanted = {nt_term(n) for n in affected}
     fresh, exact = validate_nt(prep, nt_triples(part), part, built.origins)
     if not exact:
@@ -173,5 +179,6 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     groups.update((k, vs) for k, vs in fresh.items() if k in wanted)
     save(groups, True, [k for k in changed_keys if k in graphs])
     stats.validated, stats.focus_nodes, stats.triples_validated = "incremental", len(affected), len(part)
-    stats.previous_versions, stats.changed_subjects = _whole(previous["versions"]), {s for s, _p, _o in changed}
+    stats.previous_versions, stats.changed_subjects = _whole(previous["versions"]), subjects
+    stats.changed_triples = [t for t in found if t[0] in changed_nodes]
     return _relocate(groups, built.origins)

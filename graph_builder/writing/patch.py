@@ -226,7 +226,8 @@ def render_patch(built: Build, merged: Iterable[Triple], versions: Mapping[str, 
     ``changed_subjects`` (their N-Triples text, and their nodes) are written again.
 
     ``changed_subjects`` must hold the subject of every triple added to or removed from a graph since the
-    versions of ``layout`` (graph_builder.validating.incremental records them)."""
+    versions of ``layout`` (graph_builder.validating.incremental records them); ``merged``: the merged graph's
+    triples, or those of the changed subjects at least."""
     writer = TermWriter(PREFIXES)
     keys_now = {DEFAULT} | {str(g) for g, t in built.graphs.items() if t}
     changed_graphs = {k for k in keys_now | set(layout.versions) if versions.get(k) != layout.versions.get(k)}
@@ -322,7 +323,7 @@ def _sha256_hex(data: bytes) -> str:
 
 def write_build(built: Build, merged: Iterable[Triple], out_dir: Path, *, cache: Cache | None,
                 versions: Mapping[str, str] | None = None, previous_versions: Mapping[str, str] | None = None,
-                changed_subjects: Iterable[str] | None = None,
+                changed_subjects: Iterable[str] | None = None, changed_triples: list[Triple] | None = None,
                 built_from: Mapping[str, object] | None = None,
                 known: Callable[[Path], str | None] | None = None) -> tuple[bool, dict[str, object]]:
     """Publish the Turtle and TriG of ``built`` in ``out_dir`` (graph_builder.writing.publish); return whether
@@ -333,7 +334,8 @@ def write_build(built: Build, merged: Iterable[Triple], out_dir: Path, *, cache:
     ``previous_versions``, the graphs' versions ``changed_subjects`` (N-Triples text) are counted from; else
     they are written whole. ``versions``: the graphs' versions now (graph_builder.building.cache.Stats);
     ``known``: the SHA-256 remembered for a previous file whose status is unchanged
-    (graph_builder.building.cache.Hashes.known); the other previous files are hashed."""
+    (graph_builder.building.cache.Hashes.known); the other previous files are hashed. ``changed_triples``: the
+    triples of ``merged`` whose subject is one of ``changed_subjects``, when at hand (else they are found)."""
     from graph_builder.validating.ntriples import node_of
 
     name, key = str(Path(os.path.abspath(out_dir))), _code_key()
@@ -348,7 +350,8 @@ def write_build(built: Build, merged: Iterable[Triple], out_dir: Path, *, cache:
             if previous is not None and all(n is not None for n in nodes.values()):
                 old, counts, unaltered = previous
                 try:
-                    rendered = render_patch(built, merged, versions, layout, old, counts,
+                    rendered = render_patch(built, merged if changed_triples is None else changed_triples,
+                                            versions, layout, old, counts,
                                             {k: n for k, n in nodes.items() if n is not None})
                 except Exception:
                     if unaltered():
