@@ -13,7 +13,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -271,11 +271,13 @@ class _Builder(FactsReader):
         self.out.origins[node].add(loc)
 
     # -- vocabularies, entities, sources ---------------------------------
-    def roles(self) -> None:
+    def roles(self, only: Collection[str] | None = None) -> None:
         self.base(ROLE_SCHEME, RDF.type, SKOS.ConceptScheme)
         self.base(ROLE_SCHEME, SKOS.prefLabel, Literal("Roles", lang="en"))
         self.base(ROLE_SCHEME, RDFS.label, Literal("Roles", lang="en"))
         for role in self.facts.roles.values():
+            if only is not None and role.key not in only:
+                continue
             node = role_iri(role.key)
             self.base(node, RDF.type, ORG.Role)
             self.base(node, RDF.type, SKOS.Concept)
@@ -284,8 +286,10 @@ class _Builder(FactsReader):
                 self.base(node, RDF.type, CKG.SingleHolderRole)
             self.labels(node, role.names, role.loc, kind="Role")
 
-    def entities(self) -> None:
+    def entities(self, only: Collection[str] | None = None) -> None:
         for entity in self.facts.entities.values():
+            if only is not None and entity.key not in only:
+                continue
             node = iri(entity.key)
             for cls in TYPE_CLASSES[entity.type]:
                 self.base(node, RDF.type, cls)
@@ -301,8 +305,10 @@ class _Builder(FactsReader):
                 pred = SCHEMA.containedInPlace if entity.type == "City" else SCHEMA.areaServed
                 self.base(node, pred, iri(entity.country))
 
-    def sources(self) -> None:
+    def sources(self, only: Collection[str] | None = None) -> None:
         for src in self.facts.sources.values():
+            if only is not None and src.key not in only:
+                continue
             node = iri(src.key)
             self.base(node, RDF.type, SCHEMA.NewsArticle)
             self.base(node, RDF.type, PROV.Entity)
@@ -705,12 +711,13 @@ SHARED_PARTS = ("roles", "entities", "sources")
 """The parts of the default graph: each is built from the facts' declared records of its name alone."""
 
 
-def build_shared(facts: Facts, parts: Iterable[str] = SHARED_PARTS) -> Build:
+def build_shared(facts: Facts, parts: Iterable[str] = SHARED_PARTS, keys: Iterable[str] | None = None) -> Build:
     """The part every source shares: the roles, the entities and the source articles (the default graph), or
-    some of those ``parts`` of it (see :data:`SHARED_PARTS`)."""
+    some of those ``parts`` of it (see :data:`SHARED_PARTS`); ``keys``: of those records only."""
     b = _Builder(facts, {})
+    only = None if keys is None else set(keys)
     for part in parts:
-        {"roles": b.roles, "entities": b.entities, "sources": b.sources}[part]()
+        {"roles": b.roles, "entities": b.entities, "sources": b.sources}[part](only)
     return b.out
 
 

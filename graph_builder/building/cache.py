@@ -45,7 +45,7 @@ from graph_builder.loading.schema import SCHEMA_VERSION
 from graph_builder.loading.yamlload import YStr
 
 
-CACHE_VERSION = 7  # 7: the records' digests kept with their parse; 6: the default graph in parts; 5: a source's graph is kept with what it read (FactsReader)
+CACHE_VERSION = 7  # 7: the records' digests kept with their parse, the entities' part by file; 6: the default graph in parts; 5: a source's graph is kept with what it read (FactsReader)
 copyreg.pickle(YStr, lambda s: (YStr, (str(s), s.line, s.quoted)))
 
 
@@ -79,9 +79,10 @@ class Stats:
 
     parsed: list[str] = field(default_factory=list)
     built: list[str] = field(default_factory=list)
-    default_built: bool = False  # whether a part of the default graph (entities, roles, sources) was built, not read
-    # build_cached: the parts of the default graph by key (DEFAULT_PART + the part's name), each validated and
-    # compared with its previous triples as a graph of its own (validate_incremental)
+    default_built: list[str] = field(default_factory=list)  # the parts of the default graph built, not read (below)
+    # build_cached: the parts of the default graph by key (DEFAULT_PART + the part's name: roles, sources, or entities
+    # and an entities file's path), each validated and compared with its previous triples as a graph of its own
+    # (validate_incremental)
     default_parts: dict[str, set[Any]] = field(default_factory=dict)
     validated: str = "none"   # "full", "incremental" or "reused"
     focus_nodes: int = 0      # incremental: the focus nodes validated
@@ -462,22 +463,27 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     _IRIS.clear()  # shared within one build, not kept from the previous one
     # the default graph (build_shared), in its parts: each is made from the declared records of its name alone,
     # so that an edit of a source's headline neither rebuilds nor revalidates the entities' part
+    # (the entities' part in one part per entities file, so that an edit of one rebuilds that file's alone)
     out = Build()
     for name in SHARED_PARTS:
-        part_key = _CODE_SHA + _digest(sorted((k, _known_digest(facts, name, k, v))
-                                              for k, v in getattr(facts, name).items()))
-        cached = cache.get("graph", DEFAULT_PART + name, part_key)
-        if cached is None:
-            shared_part = build_shared(facts, (name,))
-            cached = (set(shared_part.default), {g: set(t) for g, t in shared_part.graphs.items()},
-                      {n: set(l) for n, l in shared_part.origins.items()})
-            cache.put("graph", DEFAULT_PART + name, part_key, cached)
-            stats.default_built = True
-        default, shared_graphs, shared_origins = cached
-        stats.default_parts[DEFAULT_PART + name] = default
-        stats.versions[DEFAULT_PART + name] = part_key
-        merge(out, Build(default=default, graphs=defaultdict(set, shared_graphs),
-                         origins=defaultdict(set, shared_origins)))
+        records = getattr(facts, name)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key, record in records.items():
+            groups[f"{name} {record.loc.file}" if name == "entities" else name].append(key)
+        for part_name, keys in sorted(groups.items()) if records or name != "roles" else [(name, [])]:
+            part_key = _CODE_SHA + _digest(sorted((k, _known_digest(facts, name, k, records[k])) for k in keys))
+            cached = cache.get("graph", DEFAULT_PART + part_name, part_key)
+            if cached is None:
+                shared_part = build_shared(facts, (name,), keys)
+                cached = (set(shared_part.default), {g: set(t) for g, t in shared_part.graphs.items()},
+                          {n: set(l) for n, l in shared_part.origins.items()})
+                cache.put("graph", DEFAULT_PART + part_name, part_key, cached)
+                stats.default_built.append(DEFAULT_PART + part_name)
+            default, shared_graphs, shared_origins = cached
+            stats.default_parts[DEFAULT_PART + part_name] = default
+            stats.versions[DEFAULT_PART + part_name] = part_key
+            merge(out, Build(default=default, graphs=defaultdict(set, shared_graphs),
+                             origins=defaultdict(set, shared_origins)))
     mbe = memberships_by_election(facts)
     reader = FactsReader(facts, mbe)
     by_source: dict[str, list[Any]] = defaultdict(list)
