@@ -379,3 +379,33 @@ def test_random_edits_revalidated_incrementally_equal_a_full_validation(tmp_path
         got = validate_incremental(built, None, cache, stats)
         assert stats.validated == "incremental"
         assert got == fast_validate(built.merged(), built.origins)
+
+
+def test_changed_shapes_are_read_again_not_taken_from_the_cache(facts_copy, tmp_path, monkeypatch):
+    """The shapes made ready are kept in the cache by the files they are read from: a build after the shapes
+    changed validates everything with the new shapes, and the next edit revalidates with them too."""
+    from graph_builder import paths
+
+    root = tmp_path / "root"
+    for name in ("ontology", "shapes"):
+        shutil.copytree(ROOT / name, root / name)
+    cache = tmp_path / "cache"
+    first = build_and_validate(facts_copy, cache_dir=cache)
+    assert first.stats.validated == "full" and not any(v.shape == "ckgsh:Person-test-nickname" for v in first.violations)
+    with open(root / "shapes" / "customs-shapes.ttl", "a", encoding="utf-8") as fh:
+        fh.write("""
+ckgsh:Person-test-nickname a sh:PropertyShape ;
+    sh:targetClass foaf:Person ;
+    sh:path foaf:nick ;
+    sh:minCount 1 ;
+    sh:message "A person needs a nickname (a shape of this test)." .
+""")
+    monkeypatch.setattr(paths, "_root", lambda: root)
+    stricter = build_and_validate(facts_copy, cache_dir=cache)
+    persons = {v.focus for v in stricter.violations if v.shape == "ckgsh:Person-test-nickname"}
+    assert stricter.stats.validated == "full" and persons
+    _edit_source(facts_copy)
+    edited = build_and_validate(facts_copy, cache_dir=cache)
+    assert edited.stats.validated == "incremental"
+    assert edited.violations == build_and_validate(facts_copy, validator="pyshacl").violations
+    assert {v.focus for v in edited.violations if v.shape == "ckgsh:Person-test-nickname"} == persons

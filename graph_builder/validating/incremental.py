@@ -87,9 +87,10 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     env = validation_sha() + sha256_hex(b"".join(p.read_bytes() for p in [*shapes_files(), *ontology_files()] if p.is_file()))
     # the shapes and ontology made ready (kept without the compiled engine, made again from its text), by what
     # they are made from: the files, the code that reads them and the parser of the checks' queries
-    from graph_builder.validating import validate_engine, validate_reach
+    from graph_builder.validating import ntriples, reasoning, validate, validate_engine, validate_reach
 
-    code = sha256_hex(b"".join(Path(m.__file__ or "").read_bytes() for m in (validate_engine, validate_reach)))
+    code = sha256_hex(b"".join(Path(m.__file__ or "").read_bytes()
+                               for m in (ntriples, reasoning, validate, validate_engine, validate_reach)))
     prepared_key = f"{env} {code} rdflib {rdflib.__version__}"
     kept_prep = cache.get("prepared", "shapes", prepared_key)
     if isinstance(kept_prep, Prepared):
