@@ -409,3 +409,35 @@ ckgsh:Person-test-nickname a sh:PropertyShape ;
     assert edited.stats.validated == "incremental"
     assert edited.violations == build_and_validate(facts_copy, validator="pyshacl").violations
     assert {v.focus for v in edited.violations if v.shape == "ckgsh:Person-test-nickname"} == persons
+
+
+def test_a_change_to_the_validating_code_validates_everything_again(facts_copy, tmp_path, monkeypatch):
+    """The results, the checks' reach and the shapes made ready are kept by the code that makes them: after a
+    change to it (here: validate_reach.py, which bounds what an edit can reach) an edit is validated in full."""
+    from graph_builder.validating import validate_reach
+
+    cache = tmp_path / "cache"
+    assert build_and_validate(facts_copy, cache_dir=cache).stats.validated == "full"
+    _edit_source(facts_copy)
+    assert build_and_validate(facts_copy, cache_dir=cache).stats.validated == "incremental"
+    changed = tmp_path / "validate_reach.py"
+    changed.write_text(Path(validate_reach.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(validate_reach, "__file__", str(changed))
+    (facts_copy / "sources" / f"{SOURCE}.yaml").write_text(
+        (facts_copy / "sources" / f"{SOURCE}.yaml").read_text(encoding="utf-8").replace(
+            "value: 9, unit: C62", "value: 8, unit: C62"), encoding="utf-8")
+    again = build_and_validate(facts_copy, cache_dir=cache)
+    assert again.stats.validated == "full"
+    assert again.violations == build_and_validate(facts_copy, validator="pyshacl").violations
+
+
+def test_a_cache_entry_that_is_not_a_regular_file_is_a_miss_and_leaves_no_open_file(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    cache.put("graph", "a source", "key", {"value": 1})
+    assert cache.get("graph", "a source", "key") == {"value": 1}
+    entry = next((tmp_path / "cache" / "graph").glob("*.pickle"))
+    entry.unlink()
+    entry.mkdir()
+    before = len(os.listdir("/proc/self/fd"))
+    assert all(cache.get("graph", "a source", "key") is None for _ in range(50))
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -298,9 +298,15 @@ class Cache:
         if path is None:
             return None
         try:  # an absent entry, or any other than a regular file (opened without waiting on a pipe), is a miss
-            with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW), "rb") as fh:
-                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                    return None
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+            try:
+                regular = stat.S_ISREG(os.fstat(fd).st_mode)
+            except OSError:
+                regular = False
+            if not regular:
+                os.close(fd)
+                return None
+            with open(fd, "rb") as fh:
                 data = fh.read()
             stored_key, value = pickle.loads(data)  # our own cache
         except Exception:  # noqa: BLE001 - a damaged or unreadable entry is a miss

@@ -11,6 +11,7 @@ full validation's.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from itertools import compress, repeat
 from operator import and_, is_not, itemgetter
@@ -82,21 +83,22 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     stats = stats if stats is not None else Stats()
     import rdflib
 
+    from graph_builder import namespaces
     from graph_builder.paths import ontology_files, shapes_files
-
-    env = validation_sha() + sha256_hex(b"".join(p.read_bytes() for p in [*shapes_files(), *ontology_files()] if p.is_file()))
-    # the shapes and ontology made ready (kept without the compiled engine, made again from its text), by what
-    # they are made from: the files, the code that reads them and the parser of the checks' queries
     from graph_builder.validating import ntriples, reasoning, validate, validate_engine, validate_reach
 
-    code = sha256_hex(b"".join(Path(m.__file__ or "").read_bytes()
-                               for m in (ntriples, reasoning, validate, validate_engine, validate_reach)))
-    prepared_key = f"{env} {code} rdflib {rdflib.__version__}"
+    # what the results are made with: the engine, the code that reads the shapes and validates, and the files
+    code = validation_sha() + sha256_hex(b"".join(Path(m.__file__ or "").read_bytes() for m in (
+        namespaces, ntriples, reasoning, validate, validate_engine, validate_reach, sys.modules[__name__])))
+    env = code + sha256_hex(b"".join(p.read_bytes() for p in [*shapes_files(), *ontology_files()] if p.is_file()))
+    # the shapes and ontology made ready (kept without the compiled engine, made again from its text), by what
+    # they are made from and the parser of the checks' queries
+    prepared_key = f"{env} rdflib {rdflib.__version__}"
     kept_prep = cache.get("prepared", "shapes", prepared_key)
     if isinstance(kept_prep, Prepared):
         prep = start_engine(kept_prep)
     else:
-        reach_key = validation_sha() + f" rdflib {rdflib.__version__}"  # the parser query_reach reads queries with
+        reach_key = code + f" rdflib {rdflib.__version__}"  # the parser query_reach reads queries with
         kept = cache.get("reach", "queries", reach_key)
         known: dict[str, Reach] = kept if isinstance(kept, dict) else {}
         size = len(known)
