@@ -13,7 +13,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Collection, Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping, TypeVar
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -185,6 +185,7 @@ class FactsReader:
         self.facts = facts
         self.memberships_by_election = memberships_by_election
         self.reads = reads
+        self._values: dict[tuple[str, str], str] = {}  # value()'s answers
 
     @cached_property
     def memberships(self) -> dict[str, list[Statement]]:
@@ -227,10 +228,6 @@ class FactsReader:
             known = self._values[(method, key)] = self._value(method, key)
         return known
 
-    @cached_property
-    def _values(self) -> dict[tuple[str, str], str]:
-        return {}
-
     def _value(self, method: str, key: str) -> str:
         if method not in ("name", "entity_type", "membership", "resulting"):
             return "?"
@@ -242,6 +239,14 @@ class FactsReader:
         finally:
             self.reads = reads
         return repr(found)
+
+
+R = TypeVar("R")
+
+
+def _chosen(records: Mapping[str, R], only: Collection[str] | None) -> Iterable[R]:
+    """The records of the keys ``only`` (all when None), in their order."""
+    return records.values() if only is None else (r for k, r in records.items() if k in only)
 
 
 class _Builder(FactsReader):
@@ -275,9 +280,7 @@ class _Builder(FactsReader):
         self.base(ROLE_SCHEME, RDF.type, SKOS.ConceptScheme)
         self.base(ROLE_SCHEME, SKOS.prefLabel, Literal("Roles", lang="en"))
         self.base(ROLE_SCHEME, RDFS.label, Literal("Roles", lang="en"))
-        for role in self.facts.roles.values():
-            if only is not None and role.key not in only:
-                continue
+        for role in _chosen(self.facts.roles, only):
             node = role_iri(role.key)
             self.base(node, RDF.type, ORG.Role)
             self.base(node, RDF.type, SKOS.Concept)
@@ -287,9 +290,7 @@ class _Builder(FactsReader):
             self.labels(node, role.names, role.loc, kind="Role")
 
     def entities(self, only: Collection[str] | None = None) -> None:
-        for entity in self.facts.entities.values():
-            if only is not None and entity.key not in only:
-                continue
+        for entity in _chosen(self.facts.entities, only):
             node = iri(entity.key)
             for cls in TYPE_CLASSES[entity.type]:
                 self.base(node, RDF.type, cls)
@@ -306,9 +307,7 @@ class _Builder(FactsReader):
                 self.base(node, pred, iri(entity.country))
 
     def sources(self, only: Collection[str] | None = None) -> None:
-        for src in self.facts.sources.values():
-            if only is not None and src.key not in only:
-                continue
+        for src in _chosen(self.facts.sources, only):
             node = iri(src.key)
             self.base(node, RDF.type, SCHEMA.NewsArticle)
             self.base(node, RDF.type, PROV.Entity)

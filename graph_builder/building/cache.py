@@ -217,8 +217,7 @@ def record_digests(file: Declared) -> dict[str, str]:
     """The digests of the records a file declares, by :func:`_part_name`: each role's, entity's and source's
     (of its repr), and each source's with its statements (``graph``, :func:`source_digest`; a source file's
     statements are all of its one source). :func:`build_cached` keys the graphs by them."""
-    out = {_part_name(name, key): sha256_hex(repr(value).encode("utf-8"))
-           for name in SHARED_PARTS for key, value in getattr(file, name).items()}
+    out = {_part_name(name, key): _digest(value) for name in SHARED_PARTS for key, value in getattr(file, name).items()}
     by_source: dict[str, list[Statement]] = defaultdict(list)
     for st in file.statements:
         by_source[st.source].append(st)
@@ -231,7 +230,7 @@ def _known_digest(facts: Facts, name: str, key: str, record: Any) -> str:
     """The digest :func:`record_digests` gave the record ``key`` of ``name`` when it was parsed, or (facts not
     loaded through the cache) its repr's."""
     found = facts.digests.get(_part_name(name, key))
-    return found if found is not None else sha256_hex(repr(record).encode("utf-8"))
+    return found if found is not None else _digest(record)
 
 
 _UNUSABLE: set[str] = set()  # cache folders found unusable in this process (warned once each)
@@ -473,10 +472,12 @@ def build_cached(facts: Facts, cache: Cache, stats: Stats | None = None) -> Buil
     out = Build()
     for name in SHARED_PARTS:
         records = getattr(facts, name)
-        groups: dict[str, list[str]] = defaultdict(list)
-        for key, record in records.items():
-            groups[f"{name} {record.loc.file}" if name == "entities" else name].append(key)
-        for part_name, keys in sorted(groups.items()) if records or name != "roles" else [(name, [])]:
+        groups: dict[str, list[str]] = {name: list(records)}
+        if name == "entities":  # one part per entities file
+            groups = defaultdict(list)
+            for key, record in records.items():
+                groups[f"{name} {record.loc.file}"].append(key)
+        for part_name, keys in sorted(groups.items()):
             part_key = _CODE_SHA + _digest(sorted((k, _known_digest(facts, name, k, records[k])) for k in keys))
             cached = cache.get("graph", DEFAULT_PART + part_name, part_key)
             if cached is None:

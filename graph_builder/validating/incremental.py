@@ -26,7 +26,7 @@ from graph_builder.building.cache import DEFAULT_PART, Cache, Stats, sha256_hex,
 from graph_builder.loading.facts import Loc
 from graph_builder.validating.ntriples import NTriple, node_of, nt_term, nt_triples
 from graph_builder.validating.validate import Violation, locations_of, short
-from graph_builder.validating.validate_engine import Prepared, Reach, prepare, start_engine, validate_nt
+from graph_builder.validating.validate_engine import Prepared, prepare, start_engine, validate_nt
 from graph_builder.validating.validate_reach import Links, walk
 
 
@@ -91,20 +91,14 @@ def validate_incremental(built: Build, data: Graph | Iterable[Triple] | None, ca
     code = validation_sha() + sha256_hex(b"".join(Path(m.__file__ or "").read_bytes() for m in (
         namespaces, ntriples, reasoning, validate, validate_engine, validate_reach, sys.modules[__name__])))
     env = code + sha256_hex(b"".join(p.read_bytes() for p in [*shapes_files(), *ontology_files()] if p.is_file()))
-    # the shapes and ontology made ready (kept without the compiled engine, made again from its text), by what
-    # they are made from and the parser of the checks' queries
+    # the shapes and ontology made ready (kept without the compiled engine, made again from its text; parsing
+    # the checks' queries for their reach takes a while), by what they are made from and the queries' parser
     prepared_key = f"{env} rdflib {rdflib.__version__}"
     kept_prep = cache.get("prepared", "shapes", prepared_key)
     if isinstance(kept_prep, Prepared):
         prep = start_engine(kept_prep)
     else:
-        reach_key = code + f" rdflib {rdflib.__version__}"  # the parser query_reach reads queries with
-        kept = cache.get("reach", "queries", reach_key)
-        known: dict[str, Reach] = kept if isinstance(kept, dict) else {}
-        size = len(known)
-        prep = prepare(known=known)
-        if len(known) != size:
-            cache.put("reach", "queries", reach_key, known)
+        prep = prepare()
         cache.put("prepared", "shapes", prepared_key, replace(prep, engine=None))
     merged = data if isinstance(data, (set, frozenset, list, Graph)) else built.merged() if data is None else list(data)
     # the default graph, or its parts when build_cached made it of parts (each compared and kept on its own)

@@ -241,27 +241,13 @@ def short_term(term: str) -> str:
     return term if text is None else text
 
 
-Reach = tuple[int, frozenset[URIRef], frozenset[str]] | None  # what query_reach says of a query
-
-
-def prepare(shapes: Graph | None = None, ontology: Graph | None = None,
-            known: dict[str, Reach] | None = None) -> Prepared:
-    """Split and compile the shapes (default: the project's) for the fast validator. ``known``: the
-    :func:`query_reach` of queries by their text, taken from there and added to it (parsing the queries
-    takes a while)."""
+def prepare(shapes: Graph | None = None, ontology: Graph | None = None) -> Prepared:
+    """Split and compile the shapes (default: the project's) for the fast validator."""
     shapes = shapes if shapes is not None else shapes_graph()
     ontology = ontology if ontology is not None else ontology_graph()
     rest, checks = split_shapes(shapes)
     prep = Prepared(shapes, ontology, rest, checks, nt_lines(ontology))
-    reaches = []
-    for c in checks:
-        if known is None or c.query not in known:
-            reach = query_reach(c.query)
-            if known is None:
-                reaches.append(reach)
-                continue
-            known[c.query] = reach
-        reaches.append(known[c.query])
+    reaches = [query_reach(c.query) for c in checks]
     if all(r is not None for r in reaches):
         preds: set[str] = {nt_term(RDF.type), nt_term(RDFS.subClassOf)}
         for r in reaches:

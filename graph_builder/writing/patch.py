@@ -37,7 +37,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from graph_builder.building.build import Build, Triple
-from graph_builder.building.cache import Cache
+from graph_builder.building.cache import Cache, sha256_hex
 from graph_builder.namespaces import PREFIXES
 from graph_builder.writing.publish import MANIFEST, MANIFEST_TITLES, ManifestError, gate_count, publish, read_manifest
 from graph_builder.writing.serialize import (HEADER, Chunk, TermWriter, document, graph_chunk, head, subject_chunks,
@@ -310,15 +310,11 @@ def _previous(out_dir: Path, layout: Layout, known: Callable[[Path], str | None]
         # checked after the read: a file changed since then has another status, and its bytes are hashed
         digest = known(out_dir / name) if known is not None else None
         if digest is None:
-            pending.append((entry["sha256"], pool.submit(_sha256_hex, old[name])))
+            pending.append((entry["sha256"], pool.submit(sha256_hex, old[name])))  # the GIL is let go meanwhile
         elif digest != entry["sha256"]:
             return None
     return old, {name: entry["triples"] for name, entry in files.items()}, \
         lambda: all(future.result() == want for want, future in pending)
-
-
-def _sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()  # the GIL is released while it hashes
 
 
 def write_build(built: Build, merged: Iterable[Triple], out_dir: Path, *, cache: Cache | None,
